@@ -1,0 +1,188 @@
+#include "services/gateway/signup_reactor.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/request_id.h"
+#include "services/common/username.h"
+#include "signup/kafka/v1/messages.pb.h"
+#include "services/common/logging.h"
+
+namespace signup {
+
+// The router's reference to the reactor; it keeps the reactor alive while
+// the router can still hand it a decision.
+class SignupReactor::Handle : public DecisionWaiter {
+ public:
+  explicit Handle(SignupReactor* reactor) : reactor_(reactor) { reactor_->Ref(); }
+  ~Handle() override { reactor_->Unref(); }
+  void OnDecision(const v1::Decision& decision) override {
+    reactor_->OnDecision(decision);
+  }
+
+ private:
+  SignupReactor* reactor_;
+};
+
+SignupReactor::SignupReactor(const SignupContext& context,
+                             const v1::SignupRequest& request)
+    : context_(context) {
+  Start(request);
+}
+
+void SignupReactor::Start(const v1::SignupRequest& request) {
+  if (context_.accepting != nullptr && !context_.accepting->load()) {
+    FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "the gateway is not accepting signups (starting or "
+                            "shutting down); retry shortly"));
+    return;
+  }
+  if (absl::Status valid = ValidateUsername(request.username()); !valid.ok()) {
+    FinishOnce(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            std::string(valid.message())));
+    return;
+  }
+  request_id_ = request.request_id().empty() ? GenerateRequestId() : request.request_id();
+  if (absl::Status valid = ValidateRequestId(request_id_); !valid.ok()) {
+    FinishOnce(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            std::string(valid.message())));
+    return;
+  }
+  username_ = request.username();
+
+  // Registered before producing, so that even a decision that arrives before
+  // the delivery report finds this call.
+  router_handle_ = std::make_shared<Handle>(this);
+  router_key_ = router_handle_.get();
+  context_.router->Register(request_id_, router_handle_);
+
+  kafka::v1::SignupRequested message;
+  message.set_request_id(request_id_);
+  message.set_username(username_);
+  *message.mutable_requested_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  message.set_gateway_id(context_.gateway_id);
+
+  Ref();  // For the delivery callback.
+  absl::Status enqueued = context_.producer->Produce(
+      context_.request_topic, kAnyPartition, username_, message.SerializeAsString(),
+      [this](const DeliveryReport& report) {
+        OnDelivered(report);
+        Unref();
+      });
+  if (!enqueued.ok()) {
+    Unref();
+    context_.router->Unregister(request_id_, router_key_);
+    spdlog::warn("signup not enqueued request_id={} error=\"{}\"", request_id_,
+                 enqueued.message());
+    FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            absl::StrCat(enqueued.message(),
+                                         "; nothing was accepted, retry later")));
+  }
+}
+
+void SignupReactor::OnDelivered(const DeliveryReport& report) {
+  if (!report.status.ok()) {
+    context_.router->Unregister(request_id_, router_key_);
+    spdlog::warn("signup not accepted request_id={} error=\"{}\"", request_id_,
+                 report.status.message());
+    FinishOnce(grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        absl::StrCat(report.status.message(),
+                     "; the request was not accepted, retry with the same request id")));
+    return;
+  }
+  spdlog::debug("signup accepted request_id={} partition={} offset={}", request_id_,
+                report.partition, report.offset);
+
+  std::unique_lock lock(mutex_);
+  if (finish_status_.has_value()) return;
+  accepted_ = true;
+  v1::SignupEvent accepted;
+  accepted.mutable_accepted()->set_request_id(request_id_);
+  accepted.mutable_accepted()->set_partition(report.partition);
+  accepted.mutable_accepted()->set_offset(report.offset);
+  queue_.push_back(std::move(accepted));
+  if (early_decision_.has_value()) {
+    v1::SignupEvent outcome;
+    *outcome.mutable_outcome() = *std::move(early_decision_);
+    queue_.push_back(std::move(outcome));
+    finish_status_ = grpc::Status::OK;
+  }
+  Pump(lock);
+}
+
+void SignupReactor::OnDecision(const v1::Decision& decision) {
+  spdlog::debug("signup decided request_id={} partition={} offset={} outcome={}",
+                request_id_, decision.partition(), decision.offset(),
+                v1::Outcome_Name(decision.outcome()));
+  std::unique_lock lock(mutex_);
+  if (finish_status_.has_value()) return;
+  if (!accepted_) {
+    early_decision_ = decision;
+    return;
+  }
+  v1::SignupEvent outcome;
+  *outcome.mutable_outcome() = decision;
+  queue_.push_back(std::move(outcome));
+  finish_status_ = grpc::Status::OK;
+  Pump(lock);
+}
+
+void SignupReactor::OnWriteDone(bool ok) {
+  std::unique_lock lock(mutex_);
+  writing_ = false;
+  if (!ok) {
+    // The stream is broken (the client left); nothing more can be written.
+    queue_.clear();
+    if (!finish_status_.has_value() || finish_status_->ok()) {
+      finish_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "write failed");
+    }
+  }
+  Pump(lock);
+}
+
+void SignupReactor::OnCancel() {
+  context_.router->Unregister(request_id_, router_key_);
+  FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "the call was cancelled or its deadline passed; an "
+                          "accepted request is decided all the same"));
+}
+
+void SignupReactor::OnDone() {
+  context_.router->Unregister(request_id_, router_key_);
+  router_handle_.reset();
+  Unref();
+}
+
+void SignupReactor::FinishOnce(grpc::Status status) {
+  std::unique_lock lock(mutex_);
+  if (finish_status_.has_value()) return;
+  queue_.clear();
+  finish_status_ = std::move(status);
+  Pump(lock);
+}
+
+void SignupReactor::Pump(std::unique_lock<std::mutex>& lock) {
+  if (writing_ || finished_) return;
+  if (!queue_.empty()) {
+    in_flight_ = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    StartWrite(&in_flight_);
+    return;
+  }
+  if (finish_status_.has_value()) {
+    finished_ = true;
+    const grpc::Status status = *finish_status_;
+    lock.unlock();
+    Finish(status);
+  }
+}
+
+void SignupReactor::Unref() {
+  if (references_.fetch_sub(1) == 1) delete this;
+}
+
+}  // namespace signup

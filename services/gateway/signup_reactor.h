@@ -1,0 +1,93 @@
+// The server side of one Signup call.
+//
+// States, each entered once, in order:
+//
+//   started --produce--> waiting for the delivery report
+//           --report OK--> `accepted` written; waiting for the decision
+//           --decision--> `outcome` written --> Finish(OK)
+//
+// Any state may end early: an invalid request finishes with
+// INVALID_ARGUMENT, a failed delivery with UNAVAILABLE, and a cancelled or
+// expired call with CANCELLED. The decision may arrive before the delivery
+// report (the reports and the decisions are read on different threads); it
+// is then held until `accepted` has been queued, so the events keep their
+// order.
+//
+// Lifetime: gRPC holds one reference until OnDone; the producer's delivery
+// callback and the DecisionRouter hold one each while they can still call
+// in. The reactor deletes itself when the last reference is dropped.
+#ifndef SIGNUP_SERVICES_GATEWAY_SIGNUP_REACTOR_H_
+#define SIGNUP_SERVICES_GATEWAY_SIGNUP_REACTOR_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "services/common/kafka_producer.h"
+#include "services/gateway/decision_router.h"
+#include "signup/v1/signup.grpc.pb.h"
+
+namespace signup {
+
+// What a Signup call needs from the gateway.
+struct SignupContext {
+  KafkaProducer* producer = nullptr;
+  DecisionRouter* router = nullptr;
+  std::string request_topic;
+  std::string gateway_id;
+  // False while the gateway starts or drains; Signup then fails with
+  // UNAVAILABLE before producing anything.
+  const std::atomic<bool>* accepting = nullptr;
+};
+
+class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
+ public:
+  // Starts the call: validates `request`, registers for its decision and
+  // produces it to Kafka. `context` must outlive the reactor.
+  SignupReactor(const SignupContext& context, const v1::SignupRequest& request);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  class Handle;
+
+  void Start(const v1::SignupRequest& request);
+  void OnDelivered(const DeliveryReport& report);
+  void OnDecision(const v1::Decision& decision);
+
+  // Finishes the call once no write is in flight; later calls do nothing.
+  void FinishOnce(grpc::Status status);
+  // Called with mutex_ held: starts the next queued write, or the finish
+  // once the queue is empty, releasing the lock before calling into gRPC.
+  void Pump(std::unique_lock<std::mutex>& lock);
+
+  void Ref() { references_.fetch_add(1); }
+  void Unref();
+
+  const SignupContext& context_;
+  std::string request_id_;
+  std::string username_;
+  std::atomic<int> references_{1};
+  std::shared_ptr<Handle> router_handle_;
+  // The registered waiter, for Unregister; set once, before any callback.
+  const DecisionWaiter* router_key_ = nullptr;
+
+  std::mutex mutex_;
+  std::deque<v1::SignupEvent> queue_;
+  v1::SignupEvent in_flight_;
+  bool writing_ = false;
+  bool accepted_ = false;
+  std::optional<v1::Decision> early_decision_;
+  std::optional<grpc::Status> finish_status_;
+  bool finished_ = false;
+};
+
+}  // namespace signup
+
+#endif  // SIGNUP_SERVICES_GATEWAY_SIGNUP_REACTOR_H_

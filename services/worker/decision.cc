@@ -1,0 +1,92 @@
+#include "services/worker/decision.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/request_id.h"
+#include "services/common/username.h"
+
+namespace signup {
+namespace {
+
+// Keeps text that PostgreSQL can store and escapes anything else, so that a
+// malformed request can still be recorded as rejected.
+std::string StorableText(absl::string_view text) {
+  return IsStorableText(text) ? std::string(text) : absl::CHexEscape(text);
+}
+
+}  // namespace
+
+CheckedRequest CheckRequest(const ConsumedRequest& request) {
+  CheckedRequest checked;
+  checked.partition = request.partition;
+  checked.offset = request.offset;
+
+  kafka::v1::SignupRequested message;
+  if (!message.ParseFromString(request.payload)) {
+    checked.username = StorableText(request.key);
+    checked.rejection_reason = absl::StrCat(
+        "undecodable payload: ", request.payload.size(),
+        " bytes are not a signup.kafka.v1.SignupRequested message");
+    return checked;
+  }
+  checked.request_id = StorableText(message.request_id());
+  checked.username = StorableText(message.username());
+
+  if (absl::Status valid = ValidateRequestId(message.request_id()); !valid.ok()) {
+    checked.rejection_reason = std::string(valid.message());
+  } else if (message.username() != request.key) {
+    checked.rejection_reason = absl::StrCat(
+        "message key \"", absl::CHexEscape(request.key),
+        "\" differs from the username; producers must key each request by "
+        "its username");
+  } else if (absl::Status valid = ValidateUsername(message.username());
+             !valid.ok()) {
+    checked.rejection_reason = std::string(valid.message());
+  }
+  return checked;
+}
+
+absl::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kCreated:
+      return "created";
+    case Outcome::kUsernameTaken:
+      return "username_taken";
+    case Outcome::kRejected:
+      return "rejected";
+  }
+  return "rejected";
+}
+
+Outcome OutcomeFromName(absl::string_view name) {
+  if (name == "created") return Outcome::kCreated;
+  if (name == "username_taken") return Outcome::kUsernameTaken;
+  return Outcome::kRejected;
+}
+
+kafka::v1::SignupDecided ToKafkaMessage(const Decision& decision) {
+  kafka::v1::SignupDecided message;
+  message.set_request_id(decision.request_id);
+  message.set_username(decision.username);
+  message.set_partition(decision.partition);
+  message.set_request_offset(decision.offset);
+  switch (decision.outcome) {
+    case Outcome::kCreated:
+      message.set_outcome(kafka::v1::OUTCOME_CREATED);
+      break;
+    case Outcome::kUsernameTaken:
+      message.set_outcome(kafka::v1::OUTCOME_USERNAME_TAKEN);
+      break;
+    case Outcome::kRejected:
+      message.set_outcome(kafka::v1::OUTCOME_REJECTED);
+      break;
+  }
+  message.set_account_id(decision.account_id);
+  *message.mutable_decided_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(decision.decided_at));
+  message.set_reason(decision.reason);
+  return message;
+}
+
+}  // namespace signup

@@ -1,0 +1,71 @@
+// The worker's domain types: a request read from its partition, and the
+// decision it records and publishes for it.
+#ifndef SIGNUP_SERVICES_WORKER_DECISION_H_
+#define SIGNUP_SERVICES_WORKER_DECISION_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/time/time.h"
+#include "signup/kafka/v1/messages.pb.h"
+
+namespace signup {
+
+// A message as read from account.signup_request.
+struct ConsumedRequest {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string payload;
+};
+
+// What a request asks for once it has been checked, before the database
+// decides it. A request that cannot be a claim carries `rejection_reason`.
+struct CheckedRequest {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string request_id;
+  std::string username;
+  // Empty for a valid claim; otherwise why the request is rejected.
+  std::string rejection_reason;
+
+  bool is_claim() const { return rejection_reason.empty(); }
+};
+
+enum class Outcome { kCreated, kUsernameTaken, kRejected };
+
+// One decided request, exactly as stored in the decisions table.
+struct Decision {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string request_id;
+  std::string username;
+  Outcome outcome = Outcome::kRejected;
+  // KSUID of the created account; empty unless outcome is kCreated.
+  std::string account_id;
+  std::string reason;
+  absl::Time decided_at;
+
+  friend bool operator==(const Decision&, const Decision&) = default;
+};
+
+// Checks a consumed request: the payload must decode, its username must
+// equal the message key and be valid, and its request id must be valid.
+// Never fails: a request that is not a valid claim becomes a rejection, so
+// that one bad message cannot stop the partition.
+CheckedRequest CheckRequest(const ConsumedRequest& request);
+
+// Names an outcome as the decisions table stores it: "created",
+// "username_taken" or "rejected".
+absl::string_view OutcomeName(Outcome outcome);
+
+// Parses a name returned by OutcomeName; unknown names become kRejected.
+Outcome OutcomeFromName(absl::string_view name);
+
+// Encodes a decision as the payload of account.signup_response.
+kafka::v1::SignupDecided ToKafkaMessage(const Decision& decision);
+
+}  // namespace signup
+
+#endif  // SIGNUP_SERVICES_WORKER_DECISION_H_

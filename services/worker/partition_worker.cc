@@ -1,0 +1,242 @@
+#include "services/worker/partition_worker.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/backoff.h"
+#include "services/common/logging.h"
+
+namespace signup {
+namespace {
+
+bool IsRetryable(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
+         absl::IsResourceExhausted(status);
+}
+
+const absl::Status& StatusOf(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& value) {
+  return value.status();
+}
+
+}  // namespace
+
+PartitionWorker::PartitionWorker(WorkerOptions options,
+                                 std::unique_ptr<PartitionStore> store,
+                                 std::function<void(bool)> on_serving)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      on_serving_(std::move(on_serving)) {}
+
+void PartitionWorker::SetServing(bool serving) {
+  if (serving == serving_) return;
+  serving_ = serving;
+  on_serving_(serving);
+}
+
+template <typename Operation>
+auto PartitionWorker::Retry(const char* operation_name, Operation operation)
+    -> decltype(operation()) {
+  Backoff backoff(options_.retry_initial, options_.retry_max);
+  while (true) {
+    auto result = operation();
+    const absl::Status& status = StatusOf(result);
+    if (status.ok() || !IsRetryable(status)) {
+      if (status.ok() && backoff.attempt() > 0) {
+        spdlog::info("{} succeeded after {} retries partition={}", operation_name,
+                     backoff.attempt(), options_.partition);
+      }
+      return result;
+    }
+    if (stopping_) return absl::CancelledError("the worker is stopping");
+
+    SetServing(false);
+    const absl::Duration delay = backoff.NextDelay();
+    spdlog::warn("{} failed, retrying in {} partition={} attempt={} error=\"{}\"",
+                 operation_name, absl::FormatDuration(delay), options_.partition,
+                 backoff.attempt(), status.message());
+    absl::SleepFor(delay);
+  }
+}
+
+absl::Status PartitionWorker::Connect() {
+  absl::StatusOr<int64_t> next_offset =
+      Retry("opening the database", [&] { return store_->Open(options_.partition); });
+  if (!next_offset.ok()) return next_offset.status();
+  next_offset_ = *next_offset;
+
+  const std::string client_id = absl::StrCat("signup-worker-", options_.partition);
+  absl::StatusOr<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Create(
+      {.brokers = options_.brokers, .client_id = client_id});
+  if (!producer.ok()) return absl::FailedPreconditionError(producer.status().message());
+  producer_ = std::move(*producer);
+
+  absl::StatusOr<std::unique_ptr<KafkaConsumer>> consumer = KafkaConsumer::Create(
+      {.brokers = options_.brokers, .client_id = client_id, .group_id = client_id});
+  if (!consumer.ok()) return absl::FailedPreconditionError(consumer.status().message());
+  consumer_ = std::move(*consumer);
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWorker::Run() {
+  if (absl::Status connected = Connect(); !connected.ok()) {
+    return absl::IsCancelled(connected) ? absl::OkStatus() : connected;
+  }
+  if (absl::Status published = RepublishUnpublished(); !published.ok()) {
+    return absl::IsCancelled(published) ? absl::OkStatus() : published;
+  }
+
+  if (absl::Status assigned = consumer_->Assign(
+          options_.request_topic, {{options_.partition, next_offset_}});
+      !assigned.ok()) {
+    return absl::FailedPreconditionError(assigned.message());
+  }
+  spdlog::info("worker reading partition={} topic={} next_offset={}",
+               options_.partition, options_.request_topic, next_offset_);
+  SetServing(true);
+
+  while (!stopping_) {
+    std::vector<ConsumedRequest> batch = PollBatch();
+    if (batch.empty()) continue;
+
+    std::vector<CheckedRequest> requests;
+    requests.reserve(batch.size());
+    for (const ConsumedRequest& request : batch) {
+      requests.push_back(CheckRequest(request));
+      if (!requests.back().is_claim()) {
+        spdlog::warn("request rejected partition={} offset={} request_id={} reason=\"{}\"",
+                     request.partition, request.offset, requests.back().request_id,
+                     requests.back().rejection_reason);
+      }
+    }
+
+    absl::StatusOr<std::vector<Decision>> decisions = Retry(
+        "committing a batch", [&] { return store_->CommitBatch(next_offset_, requests); });
+    if (!decisions.ok()) {
+      return absl::IsCancelled(decisions.status()) ? absl::OkStatus()
+                                                   : decisions.status();
+    }
+    next_offset_ = batch.back().offset + 1;
+    SetServing(true);
+    spdlog::debug("batch committed partition={} first_offset={} next_offset={} size={}",
+                  options_.partition, batch.front().offset, next_offset_, batch.size());
+
+    if (absl::Status published = PublishAndMark(*decisions); !published.ok()) {
+      // The decisions are committed and will be republished at the next start.
+      return absl::IsCancelled(published) ? absl::OkStatus() : published;
+    }
+  }
+  SetServing(false);
+  spdlog::info("worker stopped partition={} next_offset={}", options_.partition,
+               next_offset_);
+  return absl::OkStatus();
+}
+
+std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
+  std::vector<ConsumedRequest> batch;
+  absl::Duration timeout = options_.poll_timeout;
+  while (static_cast<int>(batch.size()) < options_.batch_size && !stopping_) {
+    absl::StatusOr<std::unique_ptr<RdKafka::Message>> message = consumer_->Poll(timeout);
+    if (!message.ok()) {
+      spdlog::warn("reading Kafka failed partition={} next_offset={} error=\"{}\"",
+                   options_.partition, next_offset_, message.status().message());
+      break;
+    }
+    if (*message == nullptr) break;
+
+    const RdKafka::Message& raw = **message;
+    ConsumedRequest request;
+    request.partition = raw.partition();
+    request.offset = raw.offset();
+    if (raw.key() != nullptr) request.key = *raw.key();
+    request.payload.assign(static_cast<const char*>(raw.payload()), raw.len());
+    batch.push_back(std::move(request));
+    // Later requests of the batch only take what has already arrived.
+    timeout = absl::ZeroDuration();
+  }
+  return batch;
+}
+
+absl::Status PartitionWorker::Publish(const std::vector<Decision>& decisions) {
+  // Counts outstanding delivery reports; shared with the callbacks, which
+  // may run after this function returns on a timeout.
+  struct Deliveries {
+    std::mutex mutex;
+    std::condition_variable done;
+    size_t pending = 0;
+    absl::Status first_error;
+  };
+  auto deliveries = std::make_shared<Deliveries>();
+
+  for (const Decision& decision : decisions) {
+    const std::string payload = ToKafkaMessage(decision).SerializeAsString();
+    {
+      std::lock_guard lock(deliveries->mutex);
+      ++deliveries->pending;
+    }
+    absl::Status enqueued = producer_->Produce(
+        options_.response_topic, options_.partition, decision.username, payload,
+        [deliveries](const DeliveryReport& report) {
+          std::lock_guard lock(deliveries->mutex);
+          if (!report.status.ok() && deliveries->first_error.ok()) {
+            deliveries->first_error = report.status;
+          }
+          if (--deliveries->pending == 0) deliveries->done.notify_all();
+        });
+    if (!enqueued.ok()) {
+      std::lock_guard lock(deliveries->mutex);
+      --deliveries->pending;
+      return enqueued;
+    }
+  }
+
+  std::unique_lock lock(deliveries->mutex);
+  const bool delivered = deliveries->done.wait_for(
+      lock, std::chrono::seconds(60), [&] { return deliveries->pending == 0; });
+  if (!delivered) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(deliveries->pending, " decisions of partition ",
+                     options_.partition, " unacknowledged after 60 s"));
+  }
+  return deliveries->first_error;
+}
+
+absl::Status PartitionWorker::PublishAndMark(const std::vector<Decision>& decisions) {
+  if (decisions.empty()) return absl::OkStatus();
+  absl::Status published =
+      Retry("publishing decisions", [&] { return Publish(decisions); });
+  if (!published.ok()) return published;
+
+  std::vector<int64_t> offsets;
+  offsets.reserve(decisions.size());
+  for (const Decision& decision : decisions) offsets.push_back(decision.offset);
+  return Retry("marking decisions published",
+               [&] { return store_->MarkPublished(offsets); });
+}
+
+absl::Status PartitionWorker::RepublishUnpublished() {
+  size_t total = 0;
+  while (!stopping_) {
+    absl::StatusOr<std::vector<Decision>> unpublished = Retry(
+        "loading unpublished decisions",
+        [&] { return store_->LoadUnpublished(options_.batch_size); });
+    if (!unpublished.ok()) return unpublished.status();
+    if (unpublished->empty()) break;
+    if (absl::Status published = PublishAndMark(*unpublished); !published.ok()) {
+      return published;
+    }
+    total += unpublished->size();
+  }
+  if (total > 0) {
+    spdlog::info("republished decisions left unpublished by the last run "
+                 "partition={} count={}",
+                 options_.partition, total);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace signup

@@ -1,0 +1,212 @@
+#include "services/worker/postgres_partition_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/ksuid.h"
+#include "services/common/schema.h"
+
+namespace signup {
+namespace {
+
+constexpr char kSelectDecisions[] =
+    "SELECT request_partition, request_offset, request_id, username, outcome, "
+    "coalesce(account_id, ''), reason, "
+    "(extract(epoch FROM decided_at) * 1000000)::bigint "
+    "FROM decisions ";
+
+Decision DecisionFromRow(const pqxx::row& row) {
+  Decision decision;
+  decision.partition = row[0].as<int32_t>();
+  decision.offset = row[1].as<int64_t>();
+  decision.request_id = row[2].as<std::string>();
+  decision.username = row[3].as<std::string>();
+  decision.outcome = OutcomeFromName(row[4].as<std::string>());
+  decision.account_id = row[5].as<std::string>();
+  decision.reason = row[6].as<std::string>();
+  decision.decided_at = absl::FromUnixMicros(row[7].as<int64_t>());
+  return decision;
+}
+
+}  // namespace
+
+PostgresPartitionStore::PostgresPartitionStore(std::string conninfo)
+    : conninfo_(std::move(conninfo)) {}
+
+pqxx::connection& PostgresPartitionStore::Connection() {
+  if (connection_ == nullptr || !connection_->is_open()) {
+    connection_ = std::make_unique<pqxx::connection>(conninfo_);
+  }
+  return *connection_;
+}
+
+absl::Status PostgresPartitionStore::Failure(absl::string_view operation,
+                                             const std::exception& error) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
+    connection_.reset();
+  }
+  return absl::UnavailableError(
+      absl::StrCat(operation, " failed for partition ", partition_, ": ", error.what()));
+}
+
+absl::StatusOr<int64_t> PostgresPartitionStore::Open(int32_t partition) {
+  partition_ = partition;
+  try {
+    absl::StatusOr<int> version = ReadSchemaVersion(Connection());
+    if (!version.ok()) return version.status();
+    if (*version != kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database has schema version ", *version, " but this worker needs ",
+          kSchemaVersion, "; run `signup-admin migrate` with this build"));
+    }
+    pqxx::work transaction(Connection());
+    const pqxx::result rows =
+        transaction.exec("SELECT partition, next_offset FROM worker_partition");
+    if (rows.empty()) {
+      return absl::FailedPreconditionError(
+          "the database is not assigned to a partition; run `signup-admin setup`");
+    }
+    const int32_t owner = rows[0][0].as<int32_t>();
+    if (owner != partition) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database belongs to partition ", owner, ", not to partition ",
+          partition, "; start this worker with --partition=", owner,
+          " or give it partition ", partition, "'s database"));
+    }
+    return rows[0][1].as<int64_t>();
+  } catch (const std::exception& error) {
+    return Failure("opening the database", error);
+  }
+}
+
+absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::LoadRange(
+    pqxx::work& transaction, int64_t first, int64_t end) {
+  std::vector<Decision> decisions;
+  const pqxx::result rows = transaction.exec_params(
+      absl::StrCat(kSelectDecisions,
+                   "WHERE request_partition = $1 AND request_offset >= $2 "
+                   "AND request_offset < $3 ORDER BY request_offset"),
+      partition_, first, end);
+  for (const pqxx::row& row : rows) decisions.push_back(DecisionFromRow(row));
+  return decisions;
+}
+
+absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
+    int64_t next_offset, const std::vector<CheckedRequest>& requests) {
+  if (requests.empty()) return std::vector<Decision>();
+  const int64_t first = requests.front().offset;
+  const int64_t end = requests.back().offset + 1;
+
+  try {
+    pqxx::work transaction(Connection());
+
+    // The compare-and-set also locks the row until COMMIT, so batches of one
+    // partition never interleave.
+    const pqxx::result advanced = transaction.exec_params(
+        "UPDATE worker_partition SET next_offset = $1 "
+        "WHERE partition = $2 AND next_offset = $3",
+        end, partition_, next_offset);
+    if (advanced.affected_rows() != 1) {
+      const int64_t stored =
+          transaction.exec1("SELECT next_offset FROM worker_partition")[0].as<int64_t>();
+      if (stored == end) return LoadRange(transaction, first, end);
+      return absl::AbortedError(absl::StrCat(
+          "the stored next offset of partition ", partition_, " is ", stored,
+          ", expected ", next_offset, ": another worker writes this partition"));
+    }
+
+    const absl::Time now = absl::Now();
+    std::vector<Decision> decisions;
+    decisions.reserve(requests.size());
+    for (const CheckedRequest& request : requests) {
+      Decision decision;
+      decision.partition = request.partition;
+      decision.offset = request.offset;
+      decision.request_id = request.request_id;
+      decision.username = request.username;
+      decision.decided_at = absl::FromUnixMicros(absl::ToUnixMicros(now));
+
+      if (!request.is_claim()) {
+        decision.outcome = Outcome::kRejected;
+        decision.reason = request.rejection_reason;
+      } else {
+        const std::string account_id = Ksuid::Generate(now).ToString();
+        const pqxx::result inserted = transaction.exec_params(
+            "INSERT INTO accounts (account_id, username, request_id, "
+            "request_partition, request_offset, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::double precision / 1e6)) "
+            "ON CONFLICT (username) DO NOTHING",
+            account_id, request.username, request.request_id, request.partition,
+            request.offset, absl::ToUnixMicros(now));
+        if (inserted.affected_rows() == 1) {
+          decision.outcome = Outcome::kCreated;
+          decision.account_id = account_id;
+        } else {
+          decision.outcome = Outcome::kUsernameTaken;
+        }
+      }
+
+      transaction.exec_params(
+          "INSERT INTO decisions (request_partition, request_offset, request_id, "
+          "username, outcome, account_id, reason, decided_at) "
+          "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, "
+          "to_timestamp($8::double precision / 1e6))",
+          decision.partition, decision.offset, decision.request_id,
+          decision.username, std::string(OutcomeName(decision.outcome)),
+          decision.account_id, decision.reason, absl::ToUnixMicros(now));
+      decisions.push_back(std::move(decision));
+    }
+    transaction.commit();
+    return decisions;
+  } catch (const std::exception& error) {
+    return Failure("committing a batch", error);
+  }
+}
+
+absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::LoadUnpublished(
+    int limit) {
+  try {
+    pqxx::work transaction(Connection());
+    const pqxx::result rows = transaction.exec_params(
+        absl::StrCat(kSelectDecisions,
+                     "WHERE request_partition = $1 AND published_at IS NULL "
+                     "ORDER BY request_offset LIMIT $2"),
+        partition_, limit);
+    std::vector<Decision> decisions;
+    for (const pqxx::row& row : rows) decisions.push_back(DecisionFromRow(row));
+    return decisions;
+  } catch (const std::exception& error) {
+    return Failure("loading unpublished decisions", error);
+  }
+}
+
+absl::Status PostgresPartitionStore::MarkPublished(
+    const std::vector<int64_t>& offsets) {
+  if (offsets.empty()) return absl::OkStatus();
+  try {
+    pqxx::work transaction(Connection());
+    transaction.exec_params(
+        "UPDATE decisions SET published_at = now() "
+        "WHERE request_partition = $1 AND request_offset = ANY($2::bigint[]) "
+        "AND published_at IS NULL",
+        partition_, absl::StrCat("{", absl::StrJoin(offsets, ","), "}"));
+    transaction.commit();
+    return absl::OkStatus();
+  } catch (const std::exception& error) {
+    return Failure("marking decisions published", error);
+  }
+}
+
+absl::Status PostgresPartitionStore::Ping() {
+  try {
+    pqxx::nontransaction transaction(Connection());
+    transaction.exec("SELECT 1");
+    return absl::OkStatus();
+  } catch (const std::exception& error) {
+    return Failure("pinging the database", error);
+  }
+}
+
+}  // namespace signup
