@@ -1,0 +1,217 @@
+#include "tests/support/cluster.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace signup::testing {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+}  // namespace
+
+SignupResult CallSignup(v1::SignupService::Stub& stub, const std::string& username,
+                        const std::string& request_id, absl::Duration deadline) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  v1::SignupRequest request;
+  request.set_username(username);
+  request.set_request_id(request_id);
+
+  SignupResult result;
+  std::unique_ptr<grpc::ClientReader<v1::SignupEvent>> reader =
+      stub.Signup(&context, request);
+  v1::SignupEvent event;
+  while (reader->Read(&event)) {
+    if (result.outcome.has_value()) {
+      ++result.extra_events;
+    } else if (event.has_accepted() && !result.accepted.has_value()) {
+      result.accepted = event.accepted();
+    } else if (event.has_outcome()) {
+      result.outcome = event.outcome();
+    } else {
+      ++result.extra_events;
+    }
+  }
+  result.status = reader->Finish();
+  return result;
+}
+
+absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
+                            const std::string& service) {
+  const absl::Time deadline = absl::Now() + timeout;
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  std::unique_ptr<Health::Stub> stub = Health::NewStub(channel);
+  std::string last_error = "no answer";
+  while (absl::Now() < deadline) {
+    // Watch streams every status change, so the wait ends on the change
+    // itself; a new stream is opened only when the server is not up yet.
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    context.set_wait_for_ready(true);
+    HealthCheckRequest request;
+    request.set_service(service);
+    std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader =
+        stub->Watch(&context, request);
+    HealthCheckResponse response;
+    while (reader->Read(&response)) {
+      if (response.status() == HealthCheckResponse::SERVING) {
+        context.TryCancel();
+        reader->Finish();
+        return absl::OkStatus();
+      }
+      last_error = HealthCheckResponse::ServingStatus_Name(response.status());
+    }
+    const grpc::Status status = reader->Finish();
+    if (!status.ok()) last_error = status.error_message();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(address, " not SERVING after ", absl::FormatDuration(timeout),
+                   ": ", last_error));
+}
+
+TestCluster::TestCluster(int32_t partitions)
+    : partitions_(partitions),
+      topics_(CreateTestTopics(partitions)),
+      log_directory_(ScratchDirectory("cluster")),
+      gateway_port_(FreePort()) {
+  std::vector<std::string> migrate = {SIGNUP_ADMIN_BINARY, "migrate"};
+  for (int32_t partition = 0; partition < partitions; ++partition) {
+    databases_.push_back(std::make_unique<TemporaryDatabase>(partition % 3));
+    migrate.push_back(databases_.back()->dsn());
+    worker_ports_.push_back(FreePort());
+  }
+  absl::StatusOr<std::unique_ptr<Subprocess>> admin =
+      Subprocess::Start(migrate, log_directory_ + "/admin.log");
+  EXPECT_TRUE(admin.ok()) << admin.status();
+  if (!admin.ok()) return;
+  const std::optional<int> exit_status = (*admin)->Wait(absl::Seconds(60));
+  EXPECT_TRUE(exit_status.has_value() && WIFEXITED(*exit_status) &&
+              WEXITSTATUS(*exit_status) == 0)
+      << TailOfFile((*admin)->log_path());
+}
+
+TestCluster::~TestCluster() {
+  // Graceful stops first, so that the processes release their database
+  // connections before the databases are dropped.
+  if (gateway_ != nullptr) StopGateway(SIGTERM);
+  for (int32_t partition = 0; partition < partitions_; ++partition) {
+    StopWorker(partition, SIGTERM);
+  }
+}
+
+std::vector<std::string> TestCluster::CommonFlags() const {
+  return {absl::StrCat("--brokers=", Brokers()),
+          absl::StrCat("--request-topic=", topics_.request),
+          absl::StrCat("--response-topic=", topics_.response),
+          "--log-level=debug"};
+}
+
+absl::Status TestCluster::StartWorker(int32_t partition) {
+  const std::string address = absl::StrCat("127.0.0.1:", worker_ports_[partition]);
+  std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
+                                   absl::StrCat("--partition=", partition),
+                                   absl::StrCat("--database=", database_dsn(partition)),
+                                   absl::StrCat("--listen=", address),
+                                   "--retry-max-ms=1000"};
+  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
+      argv, absl::StrCat(log_directory_, "/worker-", partition, ".log"));
+  if (!worker.ok()) return worker.status();
+  workers_[partition] = std::move(*worker);
+  return WaitForServing(address, absl::Seconds(60));
+}
+
+absl::Status TestCluster::StartWorkers() {
+  for (int32_t partition = 0; partition < partitions_; ++partition) {
+    if (absl::Status started = StartWorker(partition); !started.ok()) return started;
+  }
+  return absl::OkStatus();
+}
+
+void TestCluster::StopWorker(int32_t partition, int signal_number) {
+  auto it = workers_.find(partition);
+  if (it == workers_.end()) return;
+  it->second->Signal(signal_number);
+  it->second->Wait(absl::Seconds(30));
+  workers_.erase(it);
+}
+
+absl::Status TestCluster::StartGateway() {
+  std::vector<std::string> argv = {SIGNUP_GATEWAY_BINARY,
+                                   absl::StrCat("--listen=", gateway_address())};
+  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
+      Subprocess::Start(argv, log_directory_ + "/gateway.log");
+  if (!gateway.ok()) return gateway.status();
+  gateway_ = std::move(*gateway);
+  return WaitForServing(gateway_address(), absl::Seconds(60));
+}
+
+void TestCluster::StopGateway(int signal_number) {
+  if (gateway_ == nullptr) return;
+  gateway_->Signal(signal_number);
+  gateway_->Wait(absl::Seconds(30));
+  gateway_.reset();
+}
+
+std::string TestCluster::gateway_address() const {
+  return absl::StrCat("127.0.0.1:", gateway_port_);
+}
+
+std::unique_ptr<v1::SignupService::Stub> TestCluster::NewGatewayStub() const {
+  return v1::SignupService::NewStub(
+      grpc::CreateChannel(gateway_address(), grpc::InsecureChannelCredentials()));
+}
+
+std::vector<std::string> TestCluster::AccountUsernames(int32_t partition) const {
+  pqxx::connection connection(database_dsn(partition));
+  pqxx::work transaction(connection);
+  std::vector<std::string> usernames;
+  for (const pqxx::row& row :
+       transaction.exec("SELECT username FROM accounts ORDER BY request_offset")) {
+    usernames.push_back(row[0].as<std::string>());
+  }
+  return usernames;
+}
+
+int64_t TestCluster::StoredNextOffset(int32_t partition) const {
+  pqxx::connection connection(database_dsn(partition));
+  pqxx::work transaction(connection);
+  return transaction.exec1("SELECT next_offset FROM worker_partition")[0].as<int64_t>();
+}
+
+std::vector<TestCluster::StoredDecision> TestCluster::StoredDecisions(
+    int32_t partition) const {
+  pqxx::connection connection(database_dsn(partition));
+  pqxx::work transaction(connection);
+  std::vector<StoredDecision> decisions;
+  for (const pqxx::row& row : transaction.exec(
+           "SELECT request_offset, request_id, username, outcome, "
+           "coalesce(account_id, '') FROM decisions ORDER BY request_offset")) {
+    decisions.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
+                         row[2].as<std::string>(), row[3].as<std::string>(),
+                         row[4].as<std::string>()});
+  }
+  return decisions;
+}
+
+std::string TestCluster::Logs() const {
+  std::string logs;
+  if (gateway_ != nullptr) absl::StrAppend(&logs, TailOfFile(gateway_->log_path()), "\n");
+  for (const auto& [partition, worker] : workers_) {
+    absl::StrAppend(&logs, TailOfFile(worker->log_path()), "\n");
+  }
+  return logs;
+}
+
+}  // namespace signup::testing

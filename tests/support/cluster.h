@@ -1,0 +1,109 @@
+// A complete Distributed Signup system for one end-to-end test: the real
+// signup-admin, signup-worker and signup-gateway binaries, run as child
+// processes against the suite's Kafka broker and PostgreSQL servers, with
+// topics and databases of their own.
+#ifndef SIGNUP_TESTS_SUPPORT_CLUSTER_H_
+#define SIGNUP_TESTS_SUPPORT_CLUSTER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "signup/v1/signup.grpc.pb.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_environment.h"
+
+namespace signup::testing {
+
+// What one Signup call returned.
+struct SignupResult {
+  grpc::Status status;
+  std::optional<v1::Accepted> accepted;
+  std::optional<v1::Decision> outcome;
+  // Number of events after the outcome; must be 0.
+  int extra_events = 0;
+};
+
+// Calls Signup and reads the whole stream.
+SignupResult CallSignup(v1::SignupService::Stub& stub, const std::string& username,
+                        const std::string& request_id = "",
+                        absl::Duration deadline = absl::Seconds(60));
+
+// Waits until the gRPC server at `address` reports SERVING for `service`
+// on grpc.health.v1.Health/Watch. Returns DEADLINE_EXCEEDED otherwise.
+absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
+                            const std::string& service = "");
+
+class TestCluster {
+ public:
+  // Creates fresh topics with `partitions` partitions and one fresh database
+  // per partition (partition i on server i % 3), and runs `signup-admin
+  // migrate` on them. Starts no process.
+  explicit TestCluster(int32_t partitions = 3);
+  ~TestCluster();
+
+  // Starts the worker of `partition` and waits until it is SERVING.
+  absl::Status StartWorker(int32_t partition);
+  // Sends `signal_number` to the worker and waits until it has exited.
+  void StopWorker(int32_t partition, int signal_number);
+  // Starts all workers.
+  absl::Status StartWorkers();
+
+  // Starts the gateway and waits until it is SERVING.
+  absl::Status StartGateway();
+  void StopGateway(int signal_number);
+
+  std::string gateway_address() const;
+  std::unique_ptr<v1::SignupService::Stub> NewGatewayStub() const;
+
+  // Usernames of the accounts in the database of `partition`.
+  std::vector<std::string> AccountUsernames(int32_t partition) const;
+
+  // The next offset stored in the database of `partition`.
+  int64_t StoredNextOffset(int32_t partition) const;
+
+  // Rows of the decisions table of `partition`, as (offset, request_id,
+  // outcome) in offset order.
+  struct StoredDecision {
+    int64_t offset;
+    std::string request_id;
+    std::string username;
+    std::string outcome;
+    std::string account_id;
+  };
+  std::vector<StoredDecision> StoredDecisions(int32_t partition) const;
+
+  const TestTopics& topics() const { return topics_; }
+  const std::string& database_dsn(int32_t partition) const {
+    return databases_[partition]->dsn();
+  }
+  int32_t partitions() const { return partitions_; }
+  // Scratch folder with each process's log file.
+  const std::string& log_directory() const { return log_directory_; }
+
+  // Returns the log tails of every process, for a failure message.
+  std::string Logs() const;
+
+ private:
+  std::vector<std::string> CommonFlags() const;
+
+  int32_t partitions_;
+  TestTopics topics_;
+  std::vector<std::unique_ptr<TemporaryDatabase>> databases_;
+  std::string log_directory_;
+  std::vector<int> worker_ports_;
+  int gateway_port_;
+  std::map<int32_t, std::unique_ptr<Subprocess>> workers_;
+  std::unique_ptr<Subprocess> gateway_;
+};
+
+}  // namespace signup::testing
+
+#endif  // SIGNUP_TESTS_SUPPORT_CLUSTER_H_
