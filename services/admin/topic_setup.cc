@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/backoff.h"
 #include "services/common/kafka_consumer.h"
 #include "services/common/logging.h"
 
@@ -114,8 +115,18 @@ absl::Status EnsureTopics(const TopicSetupOptions& options) {
       KafkaConsumer::Create(
           {.brokers = options.brokers, .client_id = "signup-admin", .group_id = "signup-admin"});
   if (!client.ok()) return client.status();
+  const absl::Time deadline = absl::Now() + options.timeout;
   for (const std::string& topic : options.topics) {
+    // A broker answers CreateTopics before every broker's metadata lists the
+    // new topic, so NOT_FOUND and UNAVAILABLE are retried until the deadline.
+    Backoff backoff(absl::Milliseconds(50), absl::Seconds(1));
     absl::StatusOr<int32_t> count = (*client)->PartitionCount(topic, options.timeout);
+    while (!count.ok() &&
+           (absl::IsNotFound(count.status()) || absl::IsUnavailable(count.status())) &&
+           absl::Now() < deadline) {
+      absl::SleepFor(backoff.NextDelay());
+      count = (*client)->PartitionCount(topic, deadline - absl::Now());
+    }
     if (!count.ok()) return count.status();
     if (*count != options.partitions) {
       return absl::FailedPreconditionError(absl::StrCat(

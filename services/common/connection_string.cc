@@ -4,10 +4,36 @@
 
 #include <memory>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 
 namespace signup {
+namespace {
+
+// libpq's parse errors quote the part of the string they could not parse,
+// and that part may contain the password. Replaces every double-quoted
+// span with "...", keeping the rest of the message. The one exception is
+// libpq's error for an unknown keyword, which quotes only the keyword.
+std::string HideQuotedText(absl::string_view message) {
+  if (absl::StartsWith(message, "invalid connection option")) {
+    return std::string(message);
+  }
+  std::string hidden;
+  bool inside_quotes = false;
+  for (char c : message) {
+    if (c == '"') {
+      if (!inside_quotes) hidden += "\"...\"";
+      inside_quotes = !inside_quotes;
+      continue;
+    }
+    if (!inside_quotes) hidden += c;
+  }
+  return hidden;
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> RedactConnectionString(absl::string_view conninfo) {
   char* error = nullptr;
@@ -15,10 +41,11 @@ absl::StatusOr<std::string> RedactConnectionString(absl::string_view conninfo) {
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
       PQconninfoParse(text.c_str(), &error), &PQconninfoFree);
   if (options == nullptr) {
-    std::string message = error != nullptr ? error : "out of memory";
+    std::string message = error != nullptr ? HideQuotedText(error) : "out of memory";
     PQfreemem(error);
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid PostgreSQL connection string: ", message));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid PostgreSQL connection string: ", absl::StripAsciiWhitespace(message),
+        "; use key=value pairs or a postgresql:// URI"));
   }
 
   std::string redacted;

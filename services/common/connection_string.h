@@ -11,7 +11,8 @@ namespace signup {
 
 // Returns the connection string in key=value form with the password, if
 // any, replaced by "***", so that it can be logged. Returns INVALID_ARGUMENT
-// with libpq's message when libpq cannot parse it; that message never
+// with libpq's message when libpq cannot parse it, with every part of the
+// string that libpq quotes replaced by "...", so the message never
 // contains the password.
 absl::StatusOr<std::string> RedactConnectionString(absl::string_view conninfo);
 

@@ -47,7 +47,11 @@ absl::Status ApplyEnvironmentToFlags(
 std::vector<char*> ParseFlagsWithEnvironment(
     int argc, char** argv, absl::string_view usage,
     std::initializer_list<absl::string_view> flag_names) {
-  absl::SetProgramUsageMessage(usage);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      usage,
+      "\n\nFlags may be written with hyphens or underscores (--log-level or "
+      "--log_level). Each one can also be set by the SIGNUP_ environment "
+      "variable named in its help; the command line wins."));
 
   // By default --help lists only flags defined in a file named after the
   // program. Ours are defined in main.cc files and in this project's shared

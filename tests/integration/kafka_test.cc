@@ -55,7 +55,8 @@ DeliveryReport ProduceAndWait(KafkaProducer& producer, const std::string& topic,
       [promise](const DeliveryReport& report) { promise->set_value(report); });
   if (!enqueued.ok()) return {.status = enqueued};
   if (future.wait_for(std::chrono::seconds(90)) != std::future_status::ready) {
-    return {.status = absl::DeadlineExceededError("timed out after 90 s waiting for the delivery report")};
+    return {.status = absl::DeadlineExceededError(
+                "timed out after 90 s waiting for the delivery report")};
   }
   return future.get();
 }
@@ -260,11 +261,25 @@ TEST(PartitionForUsernameTest, StaysInRange) {
   }
 }
 
+// Queries the watermarks and retries UNAVAILABLE as callers do, because
+// right after a topic was created the broker may not know its leader yet.
+absl::StatusOr<Watermarks> QueryWatermarksWithRetry(KafkaConsumer& consumer,
+                                                    const std::string& topic,
+                                                    int32_t partition) {
+  const absl::Time deadline = absl::Now() + kTimeout;
+  absl::StatusOr<Watermarks> watermarks = consumer.QueryWatermarks(topic, partition, kTimeout);
+  while (absl::IsUnavailable(watermarks.status()) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+    watermarks = consumer.QueryWatermarks(topic, partition, kTimeout);
+  }
+  return watermarks;
+}
+
 TEST(KafkaConsumerTest, WatermarksOfEmptyPartition) {
   const testing::TestTopics topics = CreateTestTopics(2);
   std::unique_ptr<KafkaConsumer> consumer = NewConsumer();
   ASSERT_NE(consumer, nullptr);
-  absl::StatusOr<Watermarks> watermarks = consumer->QueryWatermarks(topics.request, 1, kTimeout);
+  absl::StatusOr<Watermarks> watermarks = QueryWatermarksWithRetry(*consumer, topics.request, 1);
   ASSERT_TRUE(watermarks.ok()) << watermarks.status();
   EXPECT_EQ(watermarks->low, 0);
   EXPECT_EQ(watermarks->high, 0);
@@ -280,7 +295,7 @@ TEST(KafkaConsumerTest, WatermarksAfterProduce) {
 
   std::unique_ptr<KafkaConsumer> consumer = NewConsumer();
   ASSERT_NE(consumer, nullptr);
-  absl::StatusOr<Watermarks> watermarks = consumer->QueryWatermarks(topics.request, 1, kTimeout);
+  absl::StatusOr<Watermarks> watermarks = QueryWatermarksWithRetry(*consumer, topics.request, 1);
   ASSERT_TRUE(watermarks.ok()) << watermarks.status();
   EXPECT_EQ(watermarks->low, 0);
   EXPECT_EQ(watermarks->high, 3);

@@ -85,10 +85,8 @@ TEST(EnsureTopicsTest, CreatesOnlyMissingTopic) {
   EXPECT_EQ(*count, 2);
 }
 
-// NOTE: fails, a product bug. The broker's metadata may not list a topic
-// yet right after CreateTopics returned, and EnsureTopics then returns the
-// NOT_FOUND of its partition count check instead of waiting for the topic
-// to appear. Concurrent setups make that happen on almost every run.
+// The broker's metadata may not list a topic yet right after CreateTopics
+// returned; concurrent setups make that happen on almost every run.
 TEST(EnsureTopicsTest, ConcurrentSetupsSucceed) {
   constexpr int kSetups = 8;
   absl::Status results[kSetups];

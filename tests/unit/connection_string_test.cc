@@ -102,10 +102,8 @@ TEST(RedactConnectionStringTest, MissingEqualsInvalid) {
   EXPECT_EQ(redacted.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-// NOTE: fails, a product bug. libpq quotes the URI or one of its tokens,
-// password included, in some parse errors. RedactConnectionString passes
-// that message on unchanged, although its header promises it never
-// contains the password.
+// libpq quotes the URI or one of its tokens, password included, in some
+// parse errors.
 TEST(RedactConnectionStringTest, MalformedUriHidesPassword) {
   const std::string cases[] = {
       // The IPv6 host lacks its closing bracket.
