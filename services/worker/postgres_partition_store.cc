@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "services/common/ksuid.h"
 #include "services/common/schema.h"
@@ -47,8 +49,11 @@ absl::Status PostgresPartitionStore::Failure(absl::string_view operation,
       dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
     connection_.reset();
   }
-  return absl::UnavailableError(
-      absl::StrCat(operation, " failed for partition ", partition_, ": ", error.what()));
+  // libpq's messages span several lines; a log line must not.
+  std::string message = absl::StrReplaceAll(error.what(), {{"\n", " "}});
+  return absl::UnavailableError(absl::StrCat(operation, " failed for partition ",
+                                             partition_, ": ",
+                                             absl::StripAsciiWhitespace(message)));
 }
 
 absl::StatusOr<int64_t> PostgresPartitionStore::Open(int32_t partition) {

@@ -196,7 +196,18 @@ TEST_F(SignupFlowTest, GrpcurlSignupThroughReflection) {
   const auto [health_status, health] = RunCommand(absl::StrCat(
       grpcurl, " -plaintext ", cluster_.gateway_address(), " grpc.health.v1.Health/Check"));
   ASSERT_EQ(health_status, 0) << health;
-  EXPECT_NE(health.find("SERVING"), std::string::npos) << health;
+  EXPECT_NE(health.find("\"SERVING\""), std::string::npos) << health;
+
+  // Workers serve reflection and health too.
+  const auto [worker_list_status, worker_services] = RunCommand(
+      absl::StrCat(grpcurl, " -plaintext ", cluster_.worker_address(0), " list"));
+  ASSERT_EQ(worker_list_status, 0) << worker_services;
+  EXPECT_NE(worker_services.find("grpc.health.v1.Health"), std::string::npos)
+      << worker_services;
+  const auto [worker_health_status, worker_health] = RunCommand(absl::StrCat(
+      grpcurl, " -plaintext ", cluster_.worker_address(0), " grpc.health.v1.Health/Check"));
+  ASSERT_EQ(worker_health_status, 0) << worker_health;
+  EXPECT_NE(worker_health.find("\"SERVING\""), std::string::npos) << worker_health;
 }
 
 }  // namespace

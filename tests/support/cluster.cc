@@ -45,8 +45,14 @@ SignupResult CallSignup(v1::SignupService::Stub& stub, const std::string& userna
   return result;
 }
 
-absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
-                            const std::string& service) {
+absl::Status WaitForServing(const std::string& address, absl::Duration timeout) {
+  return WaitForHealth(address, true, timeout);
+}
+
+absl::Status WaitForHealth(const std::string& address, bool serving,
+                           absl::Duration timeout) {
+  const HealthCheckResponse::ServingStatus wanted =
+      serving ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
   const absl::Time deadline = absl::Now() + timeout;
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   std::unique_ptr<Health::Stub> stub = Health::NewStub(channel);
@@ -58,12 +64,11 @@ absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
     context.set_deadline(absl::ToChronoTime(deadline));
     context.set_wait_for_ready(true);
     HealthCheckRequest request;
-    request.set_service(service);
     std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader =
         stub->Watch(&context, request);
     HealthCheckResponse response;
     while (reader->Read(&response)) {
-      if (response.status() == HealthCheckResponse::SERVING) {
+      if (response.status() == wanted) {
         context.TryCancel();
         reader->Finish();
         return absl::OkStatus();
@@ -74,9 +79,9 @@ absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
     if (!status.ok()) last_error = status.error_message();
     absl::SleepFor(absl::Milliseconds(100));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat(address, " not SERVING after ", absl::FormatDuration(timeout),
-                   ": ", last_error));
+  return absl::DeadlineExceededError(absl::StrCat(
+      address, " not ", HealthCheckResponse::ServingStatus_Name(wanted), " after ",
+      absl::FormatDuration(timeout), ": ", last_error));
 }
 
 TestCluster::TestCluster(int32_t partitions)
@@ -116,8 +121,17 @@ std::vector<std::string> TestCluster::CommonFlags() const {
           "--log-level=debug"};
 }
 
+std::string TestCluster::worker_address(int32_t partition) const {
+  return absl::StrCat("127.0.0.1:", worker_ports_[partition]);
+}
+
+bool TestCluster::WorkerRunning(int32_t partition) {
+  auto it = workers_.find(partition);
+  return it != workers_.end() && it->second->Running();
+}
+
 absl::Status TestCluster::StartWorker(int32_t partition) {
-  const std::string address = absl::StrCat("127.0.0.1:", worker_ports_[partition]);
+  const std::string address = worker_address(partition);
   std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
                                    absl::StrCat("--partition=", partition),
                                    absl::StrCat("--database=", database_dsn(partition)),
@@ -138,11 +152,30 @@ absl::Status TestCluster::StartWorkers() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Sends `signal_number` and waits for the exit. After SIGTERM the process
+// must exit with status 0: that is how a sanitizer build reports a leak or
+// an error found during shutdown as a test failure.
+void StopProcess(Subprocess& process, int signal_number, const std::string& name) {
+  process.Signal(signal_number);
+  const std::optional<int> status = process.Wait(absl::Seconds(30));
+  if (signal_number != SIGTERM) return;
+  EXPECT_TRUE(status.has_value()) << name << " still runs 30 s after SIGTERM\n"
+                                  << TailOfFile(process.log_path());
+  if (!status.has_value()) return;
+  EXPECT_TRUE(WIFEXITED(*status)) << name << " ended by a signal after SIGTERM\n"
+                                  << TailOfFile(process.log_path());
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << name << " failed after SIGTERM\n"
+                                     << TailOfFile(process.log_path(), 60);
+}
+
+}  // namespace
+
 void TestCluster::StopWorker(int32_t partition, int signal_number) {
   auto it = workers_.find(partition);
   if (it == workers_.end()) return;
-  it->second->Signal(signal_number);
-  it->second->Wait(absl::Seconds(30));
+  StopProcess(*it->second, signal_number, absl::StrCat("worker ", partition));
   workers_.erase(it);
 }
 
@@ -159,8 +192,7 @@ absl::Status TestCluster::StartGateway() {
 
 void TestCluster::StopGateway(int signal_number) {
   if (gateway_ == nullptr) return;
-  gateway_->Signal(signal_number);
-  gateway_->Wait(absl::Seconds(30));
+  StopProcess(*gateway_, signal_number, "gateway");
   gateway_.reset();
 }
 

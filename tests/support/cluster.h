@@ -36,10 +36,14 @@ SignupResult CallSignup(v1::SignupService::Stub& stub, const std::string& userna
                         const std::string& request_id = "",
                         absl::Duration deadline = absl::Seconds(60));
 
-// Waits until the gRPC server at `address` reports SERVING for `service`
-// on grpc.health.v1.Health/Watch. Returns DEADLINE_EXCEEDED otherwise.
-absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
-                            const std::string& service = "");
+// Waits until the gRPC server at `address` reports SERVING (or, with
+// `serving` false, NOT_SERVING) on grpc.health.v1.Health/Watch. Returns
+// DEADLINE_EXCEEDED otherwise.
+absl::Status WaitForHealth(const std::string& address, bool serving,
+                           absl::Duration timeout);
+
+// Waits until the gRPC server at `address` reports SERVING.
+absl::Status WaitForServing(const std::string& address, absl::Duration timeout);
 
 class TestCluster {
  public:
@@ -55,6 +59,10 @@ class TestCluster {
   void StopWorker(int32_t partition, int signal_number);
   // Starts all workers.
   absl::Status StartWorkers();
+  // Returns true while the worker process of `partition` runs.
+  bool WorkerRunning(int32_t partition);
+  // gRPC address of the worker of `partition`.
+  std::string worker_address(int32_t partition) const;
 
   // Starts the gateway and waits until it is SERVING.
   absl::Status StartGateway();
