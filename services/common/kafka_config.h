@@ -12,7 +12,8 @@
 
 namespace signup {
 
-// Returns a global configuration with every property set, in key order.
+// Returns a global configuration with every property set, in key order,
+// that writes librdkafka's log lines and errors through spdlog.
 // Returns INVALID_ARGUMENT with the property, its value and librdkafka's
 // message when librdkafka rejects one.
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(

@@ -50,6 +50,16 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_unpublished ON decisions (request_offset)
   WHERE published_at IS NULL;
 )sql"},
+    {2, "request ids as idempotency keys", R"sql(
+ALTER TABLE decisions ADD COLUMN replay_of_offset bigint;
+
+-- The first decision of each (request id, username) pair; a later request
+-- with the same pair is a retry and replays this decision.
+CREATE UNIQUE INDEX decisions_idempotency_key ON decisions (request_id, username)
+  WHERE replay_of_offset IS NULL AND outcome <> 'rejected';
+
+CREATE INDEX decisions_decided_at ON decisions (decided_at);
+)sql"},
 };
 
 // Serializes concurrent migrators of one database; an arbitrary constant

@@ -10,7 +10,9 @@
 //   accounts           one row per created account; username is unique
 //   decisions          one row per decided request, keyed by its offset;
 //                      published_at stays NULL until Kafka acknowledged the
-//                      decision on account.signup_response (the outbox)
+//                      decision on account.signup_response (the outbox);
+//                      replay_of_offset is set on a retry's decision and
+//                      names the offset of the decision it repeats
 //   schema_migrations  one row per applied migration
 #ifndef SIGNUP_SERVICES_COMMON_SCHEMA_H_
 #define SIGNUP_SERVICES_COMMON_SCHEMA_H_
@@ -25,7 +27,7 @@
 namespace signup {
 
 // The schema version that this build reads and writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Applies every migration newer than the database's version, each in its
 // own transaction, and records the database as belonging to `partition`.

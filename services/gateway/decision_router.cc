@@ -25,17 +25,24 @@ void DecisionRouter::Unregister(const std::string& request_id,
 }
 
 int DecisionRouter::Deliver(const v1::Decision& decision) {
-  std::vector<std::shared_ptr<DecisionWaiter>> receivers;
+  // Waiters are called outside the lock, because a waiter may finish its
+  // call and unregister from within OnDecision.
+  // Serializes deliveries, so that two copies of one decision delivered at
+  // once cannot both be offered to the same waiter.
+  std::lock_guard delivery(delivery_mutex_);
+  std::vector<std::shared_ptr<DecisionWaiter>> candidates;
   {
     std::lock_guard lock(mutex_);
     auto [begin, end] = waiters_.equal_range(decision.request_id());
-    for (auto it = begin; it != end; ++it) receivers.push_back(std::move(it->second));
-    waiters_.erase(begin, end);
+    for (auto it = begin; it != end; ++it) candidates.push_back(it->second);
   }
-  for (const std::shared_ptr<DecisionWaiter>& receiver : receivers) {
-    receiver->OnDecision(decision);
+  int taken = 0;
+  for (const std::shared_ptr<DecisionWaiter>& candidate : candidates) {
+    if (!candidate->OnDecision(decision)) continue;
+    ++taken;
+    Unregister(decision.request_id(), candidate.get());
   }
-  return static_cast<int>(receivers.size());
+  return taken;
 }
 
 size_t DecisionRouter::size() const {

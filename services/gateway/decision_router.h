@@ -16,13 +16,16 @@ namespace signup {
 class DecisionWaiter {
  public:
   virtual ~DecisionWaiter() = default;
-  // Called at most once, on the thread that reads decisions; must not block.
-  virtual void OnDecision(const v1::Decision& decision) = 0;
+  // Offers a decision with the waiter's request id; called on the thread
+  // that reads decisions, and must not block. Returns true when the waiter
+  // took it and needs no other decision. Several requests may share a
+  // request id (a client's retries), so a waiter may decline a decision
+  // for another request by returning false.
+  virtual bool OnDecision(const v1::Decision& decision) = 0;
 };
 
-// Thread-safe. A waiter receives the first decision with its request id and
-// is then removed, so a decision that Kafka carries twice reaches a waiter
-// once.
+// Thread-safe. Offers each decision to the waiters of its request id and
+// removes those that take it.
 class DecisionRouter {
  public:
   // Adds `waiter` for `request_id`. Several waiters may wait for one id.
@@ -31,14 +34,17 @@ class DecisionRouter {
   // Removes `waiter` if it is still registered for `request_id`.
   void Unregister(const std::string& request_id, const DecisionWaiter* waiter);
 
-  // Hands `decision` to every waiter of its request id and removes them.
-  // Returns how many waiters received it.
+  // Offers `decision` to every waiter of its request id and removes the
+  // waiters that take it. Returns how many took it. Deliveries run one at a
+  // time; a waiter's OnDecision may call Register and Unregister, but not
+  // Deliver.
   int Deliver(const v1::Decision& decision);
 
   // Number of registered waiters.
   size_t size() const;
 
  private:
+  std::mutex delivery_mutex_;
   mutable std::mutex mutex_;
   std::multimap<std::string, std::shared_ptr<DecisionWaiter>> waiters_;
 };

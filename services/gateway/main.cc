@@ -130,7 +130,30 @@ int main(int argc, char** argv) {
     accepting = true;
     signup::SetServing(*server->server, true, {"signup.v1.SignupService"});
     spdlog::info("gateway serving gateway_id={} grpc_port={}", gateway_id, server->port);
-    while (!stopping) absl::SleepFor(absl::Milliseconds(100));
+
+    // Probes the broker once a second. While it does not answer, Signup
+    // calls fail fast with UNAVAILABLE and health reports NOT_SERVING;
+    // calls already accepted keep waiting for their decisions.
+    const std::string request_topic = absl::GetFlag(FLAGS_request_topic);
+    absl::Time next_probe = absl::Now() + absl::Seconds(1);
+    while (!stopping) {
+      absl::SleepFor(absl::Milliseconds(100));
+      if (absl::Now() < next_probe) continue;
+      next_probe = absl::Now() + absl::Seconds(1);
+
+      const absl::StatusOr<int32_t> probe =
+          (*producer)->PartitionCount(request_topic, absl::Seconds(2));
+      if (probe.ok() != accepting.load()) {
+        accepting = probe.ok();
+        signup::SetServing(*server->server, probe.ok(), {"signup.v1.SignupService"});
+        if (probe.ok()) {
+          spdlog::info("Kafka reachable again, serving gateway_id={}", gateway_id);
+        } else {
+          spdlog::warn("Kafka unreachable, not serving gateway_id={} error=\"{}\"",
+                       gateway_id, probe.status().message());
+        }
+      }
+    }
   }
 
   accepting = false;

@@ -17,8 +17,8 @@ class SignupReactor::Handle : public DecisionWaiter {
  public:
   explicit Handle(SignupReactor* reactor) : reactor_(reactor) { reactor_->Ref(); }
   ~Handle() override { reactor_->Unref(); }
-  void OnDecision(const v1::Decision& decision) override {
-    reactor_->OnDecision(decision);
+  bool OnDecision(const v1::Decision& decision) override {
+    return reactor_->OnDecision(decision);
   }
 
  private:
@@ -97,36 +97,53 @@ void SignupReactor::OnDelivered(const DeliveryReport& report) {
 
   std::unique_lock lock(mutex_);
   if (finish_status_.has_value()) return;
-  accepted_ = true;
+  accepted_ = Accepted{report.partition, report.offset};
   v1::SignupEvent accepted;
   accepted.mutable_accepted()->set_request_id(request_id_);
   accepted.mutable_accepted()->set_partition(report.partition);
   accepted.mutable_accepted()->set_offset(report.offset);
   queue_.push_back(std::move(accepted));
-  if (early_decision_.has_value()) {
+
+  for (v1::Decision& early : early_decisions_) {
+    if (!IsOwnDecision(early)) continue;
     v1::SignupEvent outcome;
-    *outcome.mutable_outcome() = *std::move(early_decision_);
+    *outcome.mutable_outcome() = std::move(early);
     queue_.push_back(std::move(outcome));
     finish_status_ = grpc::Status::OK;
+    break;
   }
+  early_decisions_.clear();
+  const bool decided = finish_status_.has_value();
   Pump(lock);
+  if (decided) context_.router->Unregister(request_id_, router_key_);
 }
 
-void SignupReactor::OnDecision(const v1::Decision& decision) {
-  spdlog::debug("signup decided request_id={} partition={} offset={} outcome={}",
-                request_id_, decision.partition(), decision.offset(),
-                v1::Outcome_Name(decision.outcome()));
+bool SignupReactor::IsOwnDecision(const v1::Decision& decision) const {
+  return accepted_.has_value() && decision.partition() == accepted_->partition &&
+         decision.offset() == accepted_->offset;
+}
+
+bool SignupReactor::OnDecision(const v1::Decision& decision) {
   std::unique_lock lock(mutex_);
-  if (finish_status_.has_value()) return;
-  if (!accepted_) {
-    early_decision_ = decision;
-    return;
+  if (finish_status_.has_value()) return true;
+  if (!accepted_.has_value()) {
+    // The decision may be this call's or that of another request with the
+    // same request id; which one is known once the delivery report names
+    // this request's offset.
+    early_decisions_.push_back(decision);
+    return false;
   }
+  if (!IsOwnDecision(decision)) return false;
+
+  spdlog::debug("signup decided request_id={} partition={} offset={} outcome={} replay={}",
+                request_id_, decision.partition(), decision.offset(),
+                v1::Outcome_Name(decision.outcome()), decision.replay());
   v1::SignupEvent outcome;
   *outcome.mutable_outcome() = decision;
   queue_.push_back(std::move(outcome));
   finish_status_ = grpc::Status::OK;
   Pump(lock);
+  return true;
 }
 
 void SignupReactor::OnWriteDone(bool ok) {

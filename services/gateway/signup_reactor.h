@@ -11,7 +11,8 @@
 // expired call with CANCELLED. The decision may arrive before the delivery
 // report (the reports and the decisions are read on different threads); it
 // is then held until `accepted` has been queued, so the events keep their
-// order.
+// order. Retries of a client share its request id, so a call takes only
+// the decision whose partition and offset match its own delivery report.
 //
 // Lifetime: gRPC holds one reference until OnDone; the producer's delivery
 // callback and the DecisionRouter hold one each while they can still call
@@ -26,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "services/common/kafka_producer.h"
 #include "services/gateway/decision_router.h"
@@ -59,7 +61,9 @@ class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
 
   void Start(const v1::SignupRequest& request);
   void OnDelivered(const DeliveryReport& report);
-  void OnDecision(const v1::Decision& decision);
+  bool OnDecision(const v1::Decision& decision);
+  // True when `decision` is for the request that this call produced.
+  bool IsOwnDecision(const v1::Decision& decision) const;
 
   // Finishes the call once no write is in flight; later calls do nothing.
   void FinishOnce(grpc::Status status);
@@ -82,8 +86,15 @@ class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
   std::deque<v1::SignupEvent> queue_;
   v1::SignupEvent in_flight_;
   bool writing_ = false;
-  bool accepted_ = false;
-  std::optional<v1::Decision> early_decision_;
+  // Partition and offset from the delivery report, once it arrived.
+  struct Accepted {
+    int32_t partition;
+    int64_t offset;
+  };
+  std::optional<Accepted> accepted_;
+  // Decisions with this call's request id that arrived before the
+  // delivery report; the one at this request's offset is the outcome.
+  std::vector<v1::Decision> early_decisions_;
   std::optional<grpc::Status> finish_status_;
   bool finished_ = false;
 };

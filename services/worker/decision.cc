@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/partitioner.h"
 #include "services/common/request_id.h"
 #include "services/common/username.h"
 
@@ -47,6 +48,19 @@ CheckedRequest CheckRequest(const ConsumedRequest& request) {
   return checked;
 }
 
+CheckedRequest CheckRequest(const ConsumedRequest& request, int32_t partition_count) {
+  CheckedRequest checked = CheckRequest(request);
+  if (!checked.is_claim()) return checked;
+  const int32_t owner = PartitionForUsername(checked.username, partition_count);
+  if (owner != request.partition) {
+    checked.rejection_reason = absl::StrCat(
+        "wrong partition: username \"", checked.username, "\" belongs to partition ",
+        owner, " of ", partition_count, ", but was read from partition ",
+        request.partition, "; producers must use the murmur2 partitioner");
+  }
+  return checked;
+}
+
 absl::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
     case Outcome::kCreated:
@@ -86,6 +100,9 @@ kafka::v1::SignupDecided ToKafkaMessage(const Decision& decision) {
   *message.mutable_decided_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(decision.decided_at));
   message.set_reason(decision.reason);
+  message.set_replay(decision.is_replay());
+  message.set_original_offset(decision.is_replay() ? decision.replay_of_offset
+                                                   : decision.offset);
   return message;
 }
 

@@ -46,6 +46,11 @@ struct Decision {
   std::string account_id;
   std::string reason;
   absl::Time decided_at;
+  // Offset of the earlier request whose decision this one repeats, because
+  // both have the same request id and username; -1 for a first decision.
+  int64_t replay_of_offset = -1;
+
+  bool is_replay() const { return replay_of_offset >= 0; }
 
   friend bool operator==(const Decision&, const Decision&) = default;
 };
@@ -55,6 +60,13 @@ struct Decision {
 // Never fails: a request that is not a valid claim becomes a rejection, so
 // that one bad message cannot stop the partition.
 CheckedRequest CheckRequest(const ConsumedRequest& request);
+
+// Checks a request like the one-argument form, and also rejects a claim
+// whose username belongs to another partition of a topic with
+// `partition_count` partitions under the murmur2 partitioner, so that a
+// producer that partitions differently can never create an account in the
+// wrong database.
+CheckedRequest CheckRequest(const ConsumedRequest& request, int32_t partition_count);
 
 // Names an outcome as the decisions table stores it: "created",
 // "username_taken" or "rejected".

@@ -29,6 +29,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50061",
 ABSL_FLAG(int32_t, batch_size, 100,
           "Maximum number of requests decided in one database transaction, 1 to "
           "10000. Env: SIGNUP_BATCH_SIZE.");
+ABSL_FLAG(int32_t, decision_retention_hours, 168,
+          "How long, in hours, decisions are kept so that a retry with the same "
+          "request id and username gets the original decision again; older ones "
+          "are deleted in the background. Env: SIGNUP_DECISION_RETENTION_HOURS.");
 ABSL_FLAG(int32_t, retry_max_ms, 5000,
           "Upper bound, in milliseconds, of the backoff between retries of "
           "PostgreSQL and Kafka calls. Env: SIGNUP_RETRY_MAX_MS.");
@@ -43,7 +47,9 @@ Reads partition N of the request topic from the offset stored in the
 partition's database, decides each request in that database (the first claim
 of a username creates the account, later claims are refused), and publishes
 each decision to partition N of the response topic. Retries PostgreSQL and
-Kafka errors with bounded backoff. Stops on SIGTERM or SIGINT. Every flag can
+Kafka errors with bounded backoff. A second worker started for the same
+partition waits as a standby (NOT_SERVING) and takes over within seconds when
+the first one's database session ends. Stops on SIGTERM or SIGINT. Every flag can
 also be set by its environment variable.)";
 
 }  // namespace
@@ -53,7 +59,7 @@ int main(int argc, char** argv) {
   signup::ParseFlagsWithEnvironment(
       argc, argv, kUsage,
       {SIGNUP_KAFKA_FLAG_NAMES, "partition", "database", "listen", "batch_size",
-       "retry_max_ms", "log_level"});
+       "retry_max_ms", "decision_retention_hours", "log_level"});
   signup::InitLogging("signup-worker");
 
   const int32_t partition = absl::GetFlag(FLAGS_partition);
@@ -61,6 +67,11 @@ int main(int argc, char** argv) {
   const int32_t batch_size = absl::GetFlag(FLAGS_batch_size);
   if (partition < 0) {
     spdlog::error("missing --partition: give the partition number, from 0");
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_decision_retention_hours) < 1) {
+    spdlog::error("invalid --decision_retention_hours={}: use at least 1",
+                  absl::GetFlag(FLAGS_decision_retention_hours));
     return 2;
   }
   if (batch_size < 1 || batch_size > 10000) {
@@ -93,6 +104,7 @@ int main(int argc, char** argv) {
           .response_topic = absl::GetFlag(FLAGS_response_topic),
           .batch_size = batch_size,
           .retry_max = absl::Milliseconds(absl::GetFlag(FLAGS_retry_max_ms)),
+          .decision_retention = absl::Hours(absl::GetFlag(FLAGS_decision_retention_hours)),
       },
       std::make_unique<signup::PostgresPartitionStore>(database),
       [&grpc_server, partition](bool serving) {

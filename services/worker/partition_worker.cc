@@ -63,12 +63,7 @@ auto PartitionWorker::Retry(const char* operation_name, Operation operation)
   }
 }
 
-absl::Status PartitionWorker::Connect() {
-  absl::StatusOr<int64_t> next_offset =
-      Retry("opening the database", [&] { return store_->Open(options_.partition); });
-  if (!next_offset.ok()) return next_offset.status();
-  next_offset_ = *next_offset;
-
+absl::Status PartitionWorker::CreateKafkaClients() {
   const std::string client_id = absl::StrCat("signup-worker-", options_.partition);
   absl::StatusOr<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Create(
       {.brokers = options_.brokers, .client_id = client_id});
@@ -82,13 +77,76 @@ absl::Status PartitionWorker::Connect() {
   return absl::OkStatus();
 }
 
+absl::Status PartitionWorker::AcquirePartition() {
+  bool standby_logged = false;
+  while (!stopping_) {
+    absl::StatusOr<int64_t> next_offset =
+        Retry("opening the database", [&] { return store_->Open(options_.partition); });
+    if (next_offset.ok()) {
+      next_offset_ = *next_offset;
+      if (standby_logged) {
+        spdlog::info("standby took over partition={} next_offset={}", options_.partition,
+                     next_offset_);
+      }
+      return absl::OkStatus();
+    }
+    if (!absl::IsAlreadyExists(next_offset.status())) return next_offset.status();
+
+    // Another worker owns the partition: wait as a standby, NOT_SERVING,
+    // and try again shortly. PostgreSQL frees the lock as soon as the
+    // owner's session ends.
+    SetServing(false);
+    if (!standby_logged) {
+      spdlog::info("waiting as standby partition={} reason=\"{}\"", options_.partition,
+                   next_offset.status().message());
+      standby_logged = true;
+    }
+    absl::SleepFor(options_.standby_poll_interval);
+  }
+  return absl::CancelledError("the worker is stopping");
+}
+
 absl::Status PartitionWorker::Run() {
-  if (absl::Status connected = Connect(); !connected.ok()) {
-    return absl::IsCancelled(connected) ? absl::OkStatus() : connected;
+  if (absl::Status created = CreateKafkaClients(); !created.ok()) return created;
+
+  absl::StatusOr<int32_t> partition_count = Retry("reading the request topic", [&] {
+    return consumer_->PartitionCount(options_.request_topic, absl::Seconds(10));
+  });
+  if (!partition_count.ok()) {
+    return absl::IsCancelled(partition_count.status()) ? absl::OkStatus()
+                                                       : partition_count.status();
   }
-  if (absl::Status published = RepublishUnpublished(); !published.ok()) {
-    return absl::IsCancelled(published) ? absl::OkStatus() : published;
+  partition_count_ = *partition_count;
+  if (options_.partition >= partition_count_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--partition=", options_.partition, " does not exist: topic ",
+        options_.request_topic, " has ", partition_count_, " partitions"));
   }
+
+  while (!stopping_) {
+    const absl::Status status = RunAsOwner();
+    if (!absl::IsAborted(status)) {
+      SetServing(false);
+      if (absl::IsCancelled(status)) break;
+      return status;
+    }
+    // Another worker took the partition (this one lost its database
+    // session, for example). Give up the lock, if still held, and wait as
+    // a standby; the batch in memory is dropped and read again later.
+    SetServing(false);
+    store_->Close();
+    spdlog::warn("lost ownership of partition={}, waiting as standby error=\"{}\"",
+                 options_.partition, status.message());
+  }
+  SetServing(false);
+  spdlog::info("worker stopped partition={} next_offset={}", options_.partition,
+               next_offset_);
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWorker::RunAsOwner() {
+  if (absl::Status acquired = AcquirePartition(); !acquired.ok()) return acquired;
+  if (absl::Status published = RepublishUnpublished(); !published.ok()) return published;
 
   if (absl::Status assigned = consumer_->Assign(
           options_.request_topic, {{options_.partition, next_offset_}});
@@ -101,39 +159,76 @@ absl::Status PartitionWorker::Run() {
 
   while (!stopping_) {
     std::vector<ConsumedRequest> batch = PollBatch();
-    if (batch.empty()) continue;
+    if (batch.empty()) {
+      ProbeKafkaIfFailing();
+      PruneIfDue();
+      continue;
+    }
 
     std::vector<CheckedRequest> requests;
     requests.reserve(batch.size());
     for (const ConsumedRequest& request : batch) {
-      requests.push_back(CheckRequest(request));
+      requests.push_back(CheckRequest(request, partition_count_));
       if (!requests.back().is_claim()) {
-        spdlog::warn("request rejected partition={} offset={} request_id={} reason=\"{}\"",
+        ++rejected_count_;
+        spdlog::warn("request rejected partition={} offset={} request_id={} "
+                     "rejected_total={} reason=\"{}\"",
                      request.partition, request.offset, requests.back().request_id,
-                     requests.back().rejection_reason);
+                     rejected_count_, requests.back().rejection_reason);
       }
     }
 
     absl::StatusOr<std::vector<Decision>> decisions = Retry(
         "committing a batch", [&] { return store_->CommitBatch(next_offset_, requests); });
-    if (!decisions.ok()) {
-      return absl::IsCancelled(decisions.status()) ? absl::OkStatus()
-                                                   : decisions.status();
-    }
+    if (!decisions.ok()) return decisions.status();
     next_offset_ = batch.back().offset + 1;
     SetServing(true);
     spdlog::debug("batch committed partition={} first_offset={} next_offset={} size={}",
                   options_.partition, batch.front().offset, next_offset_, batch.size());
 
+    // On failure the decisions stay committed and unpublished; the next
+    // owner of the partition republishes them.
     if (absl::Status published = PublishAndMark(*decisions); !published.ok()) {
-      // The decisions are committed and will be republished at the next start.
-      return absl::IsCancelled(published) ? absl::OkStatus() : published;
+      return published;
     }
   }
-  SetServing(false);
-  spdlog::info("worker stopped partition={} next_offset={}", options_.partition,
-               next_offset_);
-  return absl::OkStatus();
+  return absl::CancelledError("the worker is stopping");
+}
+
+void PartitionWorker::ProbeKafkaIfFailing() {
+  // An idle partition yields no message that could prove the broker is
+  // back, so ask the broker for the partition's watermarks instead.
+  if (consecutive_poll_failures_ == 0) return;
+  absl::StatusOr<Watermarks> watermarks = consumer_->QueryWatermarks(
+      options_.request_topic, options_.partition, absl::Seconds(1));
+  if (!watermarks.ok()) return;
+  spdlog::info("Kafka reachable again partition={} failures={}", options_.partition,
+               consecutive_poll_failures_);
+  consecutive_poll_failures_ = 0;
+  SetServing(true);
+}
+
+void PartitionWorker::PruneIfDue() {
+  const absl::Time now = absl::Now();
+  if (now < next_prune_) return;
+  next_prune_ = now + options_.prune_interval;
+
+  const absl::Time cutoff = now - options_.decision_retention;
+  int64_t total = 0;
+  while (!stopping_) {
+    absl::StatusOr<int64_t> deleted = store_->PruneDecisions(cutoff, 1000);
+    if (!deleted.ok()) {
+      spdlog::warn("pruning decisions failed partition={} error=\"{}\"",
+                   options_.partition, deleted.status().message());
+      break;
+    }
+    total += *deleted;
+    if (*deleted < 1000) break;
+  }
+  if (total > 0) {
+    spdlog::info("pruned expired decisions partition={} count={} cutoff={}",
+                 options_.partition, total, absl::FormatTime(cutoff));
+  }
 }
 
 std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
@@ -142,9 +237,21 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
   while (static_cast<int>(batch.size()) < options_.batch_size && !stopping_) {
     absl::StatusOr<std::unique_ptr<RdKafka::Message>> message = consumer_->Poll(timeout);
     if (!message.ok()) {
-      spdlog::warn("reading Kafka failed partition={} next_offset={} error=\"{}\"",
-                   options_.partition, next_offset_, message.status().message());
+      // librdkafka retries by itself, and a broker outage fails every poll:
+      // log the 1st, 2nd, 4th, 8th ... failure in a row.
+      ++consecutive_poll_failures_;
+      SetServing(false);
+      if ((consecutive_poll_failures_ & (consecutive_poll_failures_ - 1)) == 0) {
+        spdlog::warn("reading Kafka failed partition={} next_offset={} failures={} "
+                     "error=\"{}\"",
+                     options_.partition, next_offset_, consecutive_poll_failures_,
+                     message.status().message());
+      }
       break;
+    }
+    if (consecutive_poll_failures_ > 0) {
+      consecutive_poll_failures_ = 0;
+      SetServing(true);
     }
     if (*message == nullptr) break;
 

@@ -42,6 +42,12 @@ struct WorkerOptions {
   // Bounds of the backoff between retries of PostgreSQL and Kafka calls.
   absl::Duration retry_initial = absl::Milliseconds(100);
   absl::Duration retry_max = absl::Seconds(5);
+  // How often a standby tries to take the partition's writer lock.
+  absl::Duration standby_poll_interval = absl::Milliseconds(500);
+  // How long decisions are kept for replaying retries, and how often
+  // expired ones are deleted.
+  absl::Duration decision_retention = absl::Hours(24 * 7);
+  absl::Duration prune_interval = absl::Minutes(1);
 };
 
 class PartitionWorker {
@@ -52,9 +58,11 @@ class PartitionWorker {
                   std::function<void(bool)> on_serving);
 
   // Runs until Stop is called, retrying every PostgreSQL and Kafka failure
-  // with bounded backoff. Returns OK after Stop, or FAILED_PRECONDITION or
-  // ABORTED for a condition that retrying cannot fix: a database of another
-  // partition or schema, or another worker writing the partition.
+  // with bounded backoff. While another worker owns the partition, waits as
+  // a standby (NOT_SERVING) and takes over when the owner's database
+  // session ends. Returns OK after Stop, or FAILED_PRECONDITION for a
+  // condition that retrying cannot fix: a database of another partition or
+  // schema, or a partition that the topic does not have.
   absl::Status Run();
 
   // Asks Run to return after the batch in progress; thread-safe.
@@ -66,7 +74,17 @@ class PartitionWorker {
   template <typename Operation>
   auto Retry(const char* operation_name, Operation operation) -> decltype(operation());
 
-  absl::Status Connect();
+  absl::Status CreateKafkaClients();
+  // Takes the partition's writer lock, waiting as a standby while another
+  // worker holds it, and loads the next offset.
+  absl::Status AcquirePartition();
+  // Owns the partition until Stop (CANCELLED) or until another worker
+  // takes it (ABORTED).
+  absl::Status RunAsOwner();
+  // Deletes expired decisions once per prune interval.
+  void PruneIfDue();
+  // After failed polls, reports SERVING again once the broker answers.
+  void ProbeKafkaIfFailing();
   std::vector<ConsumedRequest> PollBatch();
   absl::Status Publish(const std::vector<Decision>& decisions);
   absl::Status PublishAndMark(const std::vector<Decision>& decisions);
@@ -79,6 +97,11 @@ class PartitionWorker {
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<KafkaConsumer> consumer_;
   int64_t next_offset_ = 0;
+  int32_t partition_count_ = 0;
+  int64_t rejected_count_ = 0;
+  absl::Time next_prune_ = absl::InfinitePast();
+  // Failed polls since the last successful one, to rate-limit their logs.
+  int64_t consecutive_poll_failures_ = 0;
   bool serving_ = false;
   std::atomic<bool> stopping_{false};
 };

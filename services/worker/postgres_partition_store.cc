@@ -1,5 +1,6 @@
 #include "services/worker/postgres_partition_store.h"
 
+#include <stdexcept>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -15,8 +16,20 @@ namespace {
 constexpr char kSelectDecisions[] =
     "SELECT request_partition, request_offset, request_id, username, outcome, "
     "coalesce(account_id, ''), reason, "
-    "(extract(epoch FROM decided_at) * 1000000)::bigint "
+    "(extract(epoch FROM decided_at) * 1000000)::bigint, "
+    "coalesce(replay_of_offset, -1) "
     "FROM decisions ";
+
+// The writer lock is a session-level advisory lock (key1, key2) with
+// key2 = the partition. PostgreSQL releases it when the session ends, so a
+// worker that dies frees its partition for a standby at once.
+constexpr int32_t kWriterLockKey = 0x5167'6e75;
+
+// Thrown by Connection when a reconnect finds the writer lock taken.
+class PartitionLockLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 Decision DecisionFromRow(const pqxx::row& row) {
   Decision decision;
@@ -28,6 +41,7 @@ Decision DecisionFromRow(const pqxx::row& row) {
   decision.account_id = row[5].as<std::string>();
   decision.reason = row[6].as<std::string>();
   decision.decided_at = absl::FromUnixMicros(row[7].as<int64_t>());
+  decision.replay_of_offset = row[8].as<int64_t>();
   return decision;
 }
 
@@ -36,15 +50,37 @@ Decision DecisionFromRow(const pqxx::row& row) {
 PostgresPartitionStore::PostgresPartitionStore(std::string conninfo)
     : conninfo_(std::move(conninfo)) {}
 
+bool PostgresPartitionStore::TryLock(pqxx::connection& connection) {
+  pqxx::nontransaction transaction(connection);
+  return transaction
+      .exec_params1("SELECT pg_try_advisory_lock($1, $2)", kWriterLockKey, partition_)[0]
+      .as<bool>();
+}
+
 pqxx::connection& PostgresPartitionStore::Connection() {
   if (connection_ == nullptr || !connection_->is_open()) {
     connection_ = std::make_unique<pqxx::connection>(conninfo_);
+    if (lock_held_ && !TryLock(*connection_)) {
+      lock_held_ = false;
+      connection_.reset();
+      throw PartitionLockLost(absl::StrCat(
+          "the connection broke and another worker took the writer lock of partition ",
+          partition_));
+    }
   }
   return *connection_;
 }
 
+void PostgresPartitionStore::Close() {
+  lock_held_ = false;
+  connection_.reset();
+}
+
 absl::Status PostgresPartitionStore::Failure(absl::string_view operation,
                                              const std::exception& error) {
+  if (dynamic_cast<const PartitionLockLost*>(&error) != nullptr) {
+    return absl::AbortedError(absl::StrCat(operation, " failed: ", error.what()));
+  }
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
       dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
     connection_.reset();
@@ -80,7 +116,16 @@ absl::StatusOr<int64_t> PostgresPartitionStore::Open(int32_t partition) {
           partition, "; start this worker with --partition=", owner,
           " or give it partition ", partition, "'s database"));
     }
-    return rows[0][1].as<int64_t>();
+    transaction.commit();
+
+    if (!lock_held_ && !TryLock(Connection())) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "another worker holds the writer lock of partition ", partition));
+    }
+    lock_held_ = true;
+    // Read under the lock: the previous owner may have moved the offset.
+    pqxx::work locked(Connection());
+    return locked.exec1("SELECT next_offset FROM worker_partition")[0].as<int64_t>();
   } catch (const std::exception& error) {
     return Failure("opening the database", error);
   }
@@ -136,6 +181,20 @@ absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
       if (!request.is_claim()) {
         decision.outcome = Outcome::kRejected;
         decision.reason = request.rejection_reason;
+      } else if (const pqxx::result earlier = transaction.exec_params(
+                     absl::StrCat(kSelectDecisions,
+                                  "WHERE request_id = $1 AND username = $2 "
+                                  "AND replay_of_offset IS NULL "
+                                  "AND outcome <> 'rejected'"),
+                     request.request_id, request.username);
+                 !earlier.empty()) {
+        // A retry: the request id and username were decided before, so
+        // the earlier decision is repeated instead of deciding again.
+        const Decision original = DecisionFromRow(earlier[0]);
+        decision.outcome = original.outcome;
+        decision.account_id = original.account_id;
+        decision.reason = original.reason;
+        decision.replay_of_offset = original.offset;
       } else {
         const std::string account_id = Ksuid::Generate(now).ToString();
         const pqxx::result inserted = transaction.exec_params(
@@ -155,12 +214,13 @@ absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
 
       transaction.exec_params(
           "INSERT INTO decisions (request_partition, request_offset, request_id, "
-          "username, outcome, account_id, reason, decided_at) "
+          "username, outcome, account_id, reason, decided_at, replay_of_offset) "
           "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, "
-          "to_timestamp($8::double precision / 1e6))",
+          "to_timestamp($8::double precision / 1e6), NULLIF($9, -1))",
           decision.partition, decision.offset, decision.request_id,
           decision.username, std::string(OutcomeName(decision.outcome)),
-          decision.account_id, decision.reason, absl::ToUnixMicros(now));
+          decision.account_id, decision.reason, absl::ToUnixMicros(now),
+          decision.replay_of_offset);
       decisions.push_back(std::move(decision));
     }
     transaction.commit();
@@ -201,6 +261,23 @@ absl::Status PostgresPartitionStore::MarkPublished(
     return absl::OkStatus();
   } catch (const std::exception& error) {
     return Failure("marking decisions published", error);
+  }
+}
+
+absl::StatusOr<int64_t> PostgresPartitionStore::PruneDecisions(absl::Time cutoff,
+                                                               int limit) {
+  try {
+    pqxx::work transaction(Connection());
+    const pqxx::result deleted = transaction.exec_params(
+        "DELETE FROM decisions WHERE (request_partition, request_offset) IN ("
+        " SELECT request_partition, request_offset FROM decisions"
+        " WHERE decided_at < to_timestamp($1::double precision / 1e6)"
+        " AND published_at IS NOT NULL LIMIT $2)",
+        absl::ToUnixMicros(cutoff), limit);
+    transaction.commit();
+    return static_cast<int64_t>(deleted.affected_rows());
+  } catch (const std::exception& error) {
+    return Failure("pruning decisions", error);
   }
 }
 

@@ -19,15 +19,22 @@ class PostgresPartitionStore : public PartitionStore {
   explicit PostgresPartitionStore(std::string conninfo);
 
   absl::StatusOr<int64_t> Open(int32_t partition) override;
+  void Close() override;
   absl::StatusOr<std::vector<Decision>> CommitBatch(
       int64_t next_offset, const std::vector<CheckedRequest>& requests) override;
   absl::StatusOr<std::vector<Decision>> LoadUnpublished(int limit) override;
   absl::Status MarkPublished(const std::vector<int64_t>& offsets) override;
+  absl::StatusOr<int64_t> PruneDecisions(absl::Time cutoff, int limit) override;
   absl::Status Ping() override;
 
  private:
-  // Returns the open connection, connecting first when there is none.
+  // Returns the open connection, connecting first when there is none. A
+  // new connection takes the writer lock again when this store held it;
+  // throws PartitionLockLost when another session holds it now.
   pqxx::connection& Connection();
+
+  // Tries to take the writer lock on `connection`.
+  bool TryLock(pqxx::connection& connection);
 
   // Converts a libpqxx exception into a status and drops a broken
   // connection, so that the next call reconnects.
@@ -39,6 +46,8 @@ class PostgresPartitionStore : public PartitionStore {
   std::string conninfo_;
   int32_t partition_ = -1;
   std::unique_ptr<pqxx::connection> connection_;
+  // True while this store owns the partition's writer lock.
+  bool lock_held_ = false;
 };
 
 }  // namespace signup

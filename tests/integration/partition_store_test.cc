@@ -26,10 +26,12 @@ using testing::TemporaryDatabase;
 
 constexpr int32_t kPartition = 3;
 
-CheckedRequest Claim(int64_t offset, const std::string& username) {
+// A valid claim; its request id is unique per offset unless given.
+CheckedRequest Claim(int64_t offset, const std::string& username,
+                     const std::string& request_id = "") {
   return {.partition = kPartition,
           .offset = offset,
-          .request_id = absl::StrCat("request-", offset),
+          .request_id = request_id.empty() ? absl::StrCat("request-", offset) : request_id,
           .username = username};
 }
 
@@ -85,10 +87,82 @@ class PartitionStoreTest : public ::testing::Test {
 };
 
 TEST_F(PartitionStoreTest, OpenFreshDatabaseReturnsZero) {
+  store_->Close();
   PostgresPartitionStore store(database_.dsn());
   absl::StatusOr<int64_t> next_offset = store.Open(kPartition);
   ASSERT_TRUE(next_offset.ok()) << next_offset.status();
   EXPECT_EQ(*next_offset, 0);
+}
+
+TEST_F(PartitionStoreTest, SecondStoreWaitsForWriterLock) {
+  PostgresPartitionStore standby(database_.dsn());
+  const absl::StatusOr<int64_t> blocked = standby.Open(kPartition);
+  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kAlreadyExists) << blocked.status();
+
+  ASSERT_TRUE(store_->CommitBatch(0, {Claim(0, "alice")}).ok());
+  store_->Close();
+  const absl::StatusOr<int64_t> taken = standby.Open(kPartition);
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(*taken, 1);
+}
+
+TEST_F(PartitionStoreTest, LostWriterLockAborts) {
+  // The owner's session ends while the store is idle, and a standby takes
+  // the lock before the owner reconnects.
+  TerminateSessions();
+  PostgresPartitionStore standby(database_.dsn());
+  ASSERT_TRUE(standby.Open(kPartition).ok());
+
+  // The first call may only find the connection broken (UNAVAILABLE); the
+  // reconnect then finds the lock taken.
+  absl::StatusOr<std::vector<Decision>> committed =
+      store_->CommitBatch(0, {Claim(0, "alice")});
+  if (absl::IsUnavailable(committed.status())) {
+    committed = store_->CommitBatch(0, {Claim(0, "alice")});
+  }
+  EXPECT_EQ(committed.status().code(), absl::StatusCode::kAborted) << committed.status();
+  EXPECT_TRUE(standby.CommitBatch(0, {Claim(0, "bob")}).ok());
+}
+
+TEST_F(PartitionStoreTest, RetryReplaysDecision) {
+  absl::StatusOr<std::vector<Decision>> first =
+      store_->CommitBatch(0, {Claim(0, "alice", "key-1"), Claim(1, "alice", "key-1")});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].outcome, Outcome::kCreated);
+  EXPECT_FALSE((*first)[0].is_replay());
+  EXPECT_EQ((*first)[1].outcome, Outcome::kCreated);
+  EXPECT_EQ((*first)[1].replay_of_offset, 0);
+  EXPECT_EQ((*first)[1].account_id, (*first)[0].account_id);
+
+  // In a later batch too, and a taken name replays as taken.
+  absl::StatusOr<std::vector<Decision>> later = store_->CommitBatch(
+      2, {Claim(2, "alice", "key-2"), Claim(3, "alice", "key-1"), Claim(4, "alice", "key-2")});
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ((*later)[0].outcome, Outcome::kUsernameTaken);
+  EXPECT_EQ((*later)[1].outcome, Outcome::kCreated);
+  EXPECT_EQ((*later)[1].replay_of_offset, 0);
+  EXPECT_EQ((*later)[2].outcome, Outcome::kUsernameTaken);
+  EXPECT_EQ((*later)[2].replay_of_offset, 2);
+}
+
+TEST_F(PartitionStoreTest, PruneDeletesOnlyPublishedExpired) {
+  ASSERT_TRUE(store_->CommitBatch(0, {Claim(0, "alice", "key-1"), Claim(1, "bob")}).ok());
+  ASSERT_TRUE(store_->MarkPublished({0}).ok());
+
+  absl::StatusOr<int64_t> none = store_->PruneDecisions(absl::Now() - absl::Hours(1), 100);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);
+  absl::StatusOr<int64_t> pruned = store_->PruneDecisions(absl::Now() + absl::Hours(1), 100);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 1);
+
+  // Without the decision, a retry of alice's request is decided anew.
+  absl::StatusOr<std::vector<Decision>> retry =
+      store_->CommitBatch(2, {Claim(2, "alice", "key-1")});
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ((*retry)[0].outcome, Outcome::kUsernameTaken);
+  EXPECT_FALSE((*retry)[0].is_replay());
 }
 
 TEST_F(PartitionStoreTest, OpenWrongPartitionFails) {
@@ -236,6 +310,7 @@ TEST_F(PartitionStoreTest, CommitAdvancesNextOffset) {
   ASSERT_TRUE(
       store_->CommitBatch(0, {Claim(0, "alice"), Claim(1, "bob"), Claim(2, "carol")}).ok());
 
+  store_->Close();
   PostgresPartitionStore reopened(database_.dsn());
   absl::StatusOr<int64_t> next_offset = reopened.Open(kPartition);
   ASSERT_TRUE(next_offset.ok()) << next_offset.status();
@@ -250,6 +325,7 @@ TEST_F(PartitionStoreTest, OffsetGapsAllowed) {
   ASSERT_TRUE(decisions.ok()) << decisions.status();
   EXPECT_EQ(OffsetsOf(*decisions), (std::vector<int64_t>{4, 9}));
 
+  store_->Close();
   PostgresPartitionStore reopened(database_.dsn());
   absl::StatusOr<int64_t> next_offset = reopened.Open(kPartition);
   ASSERT_TRUE(next_offset.ok()) << next_offset.status();

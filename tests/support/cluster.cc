@@ -16,6 +16,23 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
+// Sends `signal_number` and waits for the exit. After SIGTERM the process
+// must exit with status 0: that is how a sanitizer build reports a leak or
+// an error found during shutdown as a test failure.
+void StopProcess(Subprocess& process, int signal_number, const std::string& name) {
+  process.Signal(signal_number);
+  const std::optional<int> status = process.Wait(absl::Seconds(30));
+  if (signal_number != SIGTERM) return;
+  EXPECT_TRUE(status.has_value()) << name << " still runs 30 s after SIGTERM\n"
+                                  << TailOfFile(process.log_path());
+  if (!status.has_value()) return;
+  EXPECT_TRUE(WIFEXITED(*status)) << name << " ended by a signal after SIGTERM\n"
+                                  << TailOfFile(process.log_path());
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << name << " failed after SIGTERM\n"
+                                     << TailOfFile(process.log_path(), 60);
+}
+
+
 }  // namespace
 
 SignupResult CallSignup(v1::SignupService::Stub& stub, const std::string& username,
@@ -109,6 +126,10 @@ TestCluster::~TestCluster() {
   // Graceful stops first, so that the processes release their database
   // connections before the databases are dropped.
   if (gateway_ != nullptr) StopGateway(SIGTERM);
+  if (second_gateway_ != nullptr) StopProcess(*second_gateway_, SIGTERM, "second gateway");
+  for (auto& [partition, standby] : standbys_) {
+    StopProcess(*standby, SIGTERM, absl::StrCat("standby ", partition));
+  }
   for (int32_t partition = 0; partition < partitions_; ++partition) {
     StopWorker(partition, SIGTERM);
   }
@@ -130,19 +151,60 @@ bool TestCluster::WorkerRunning(int32_t partition) {
   return it != workers_.end() && it->second->Running();
 }
 
-absl::Status TestCluster::StartWorker(int32_t partition) {
-  const std::string address = worker_address(partition);
+absl::StatusOr<std::unique_ptr<Subprocess>> TestCluster::SpawnWorker(
+    int32_t partition, const std::string& address, const std::string& log_name) {
   std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
                                    absl::StrCat("--partition=", partition),
                                    absl::StrCat("--database=", database_dsn(partition)),
                                    absl::StrCat("--listen=", address),
                                    "--retry-max-ms=1000"};
   for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
-  absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
-      argv, absl::StrCat(log_directory_, "/worker-", partition, ".log"));
+  return Subprocess::Start(argv, absl::StrCat(log_directory_, "/", log_name, ".log"));
+}
+
+absl::Status TestCluster::StartWorker(int32_t partition) {
+  const std::string address = worker_address(partition);
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker =
+      SpawnWorker(partition, address, absl::StrCat("worker-", partition));
   if (!worker.ok()) return worker.status();
   workers_[partition] = std::move(*worker);
   return WaitForServing(address, absl::Seconds(60));
+}
+
+std::string TestCluster::standby_address(int32_t partition) const {
+  return absl::StrCat("127.0.0.1:", standby_ports_.at(partition));
+}
+
+absl::Status TestCluster::StartStandbyWorker(int32_t partition) {
+  standby_ports_[partition] = FreePort();
+  const std::string address = standby_address(partition);
+  absl::StatusOr<std::unique_ptr<Subprocess>> standby =
+      SpawnWorker(partition, address, absl::StrCat("standby-", partition));
+  if (!standby.ok()) return standby.status();
+  standbys_[partition] = std::move(*standby);
+  return WaitForHealth(address, false, absl::Seconds(60));
+}
+
+void TestCluster::PromoteStandby(int32_t partition) {
+  auto standby = standbys_.find(partition);
+  if (standby == standbys_.end()) return;
+  workers_[partition] = std::move(standby->second);
+  worker_ports_[partition] = standby_ports_[partition];
+  standbys_.erase(standby);
+}
+
+absl::StatusOr<std::string> TestCluster::StartSecondGateway() {
+  const std::string address = absl::StrCat("127.0.0.1:", FreePort());
+  std::vector<std::string> argv = {SIGNUP_GATEWAY_BINARY, absl::StrCat("--listen=", address)};
+  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
+      Subprocess::Start(argv, log_directory_ + "/gateway-2.log");
+  if (!gateway.ok()) return gateway.status();
+  second_gateway_ = std::move(*gateway);
+  if (absl::Status serving = WaitForServing(address, absl::Seconds(60)); !serving.ok()) {
+    return serving;
+  }
+  return address;
 }
 
 absl::Status TestCluster::StartWorkers() {
@@ -152,25 +214,6 @@ absl::Status TestCluster::StartWorkers() {
   return absl::OkStatus();
 }
 
-namespace {
-
-// Sends `signal_number` and waits for the exit. After SIGTERM the process
-// must exit with status 0: that is how a sanitizer build reports a leak or
-// an error found during shutdown as a test failure.
-void StopProcess(Subprocess& process, int signal_number, const std::string& name) {
-  process.Signal(signal_number);
-  const std::optional<int> status = process.Wait(absl::Seconds(30));
-  if (signal_number != SIGTERM) return;
-  EXPECT_TRUE(status.has_value()) << name << " still runs 30 s after SIGTERM\n"
-                                  << TailOfFile(process.log_path());
-  if (!status.has_value()) return;
-  EXPECT_TRUE(WIFEXITED(*status)) << name << " ended by a signal after SIGTERM\n"
-                                  << TailOfFile(process.log_path());
-  EXPECT_EQ(WEXITSTATUS(*status), 0) << name << " failed after SIGTERM\n"
-                                     << TailOfFile(process.log_path(), 60);
-}
-
-}  // namespace
 
 void TestCluster::StopWorker(int32_t partition, int signal_number) {
   auto it = workers_.find(partition);
@@ -242,6 +285,9 @@ std::string TestCluster::Logs() const {
   if (gateway_ != nullptr) absl::StrAppend(&logs, TailOfFile(gateway_->log_path()), "\n");
   for (const auto& [partition, worker] : workers_) {
     absl::StrAppend(&logs, TailOfFile(worker->log_path()), "\n");
+  }
+  for (const auto& [partition, standby] : standbys_) {
+    absl::StrAppend(&logs, TailOfFile(standby->log_path()), "\n");
   }
   return logs;
 }

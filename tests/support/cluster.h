@@ -64,6 +64,17 @@ class TestCluster {
   // gRPC address of the worker of `partition`.
   std::string worker_address(int32_t partition) const;
 
+  // Starts a second worker process for `partition` and waits until it
+  // reports NOT_SERVING, as a standby does while the first one runs.
+  absl::Status StartStandbyWorker(int32_t partition);
+  // Makes the standby of `partition` its worker, after the worker was
+  // stopped, so that StopWorker and WorkerRunning refer to it.
+  void PromoteStandby(int32_t partition);
+  std::string standby_address(int32_t partition) const;
+
+  // Starts a second gateway and returns its address once it is SERVING.
+  absl::StatusOr<std::string> StartSecondGateway();
+
   // Starts the gateway and waits until it is SERVING.
   absl::Status StartGateway();
   void StopGateway(int signal_number);
@@ -101,6 +112,9 @@ class TestCluster {
 
  private:
   std::vector<std::string> CommonFlags() const;
+  absl::StatusOr<std::unique_ptr<Subprocess>> SpawnWorker(int32_t partition,
+                                                          const std::string& address,
+                                                          const std::string& log_name);
 
   int32_t partitions_;
   TestTopics topics_;
@@ -109,7 +123,10 @@ class TestCluster {
   std::vector<int> worker_ports_;
   int gateway_port_;
   std::map<int32_t, std::unique_ptr<Subprocess>> workers_;
+  std::map<int32_t, std::unique_ptr<Subprocess>> standbys_;
+  std::map<int32_t, int> standby_ports_;
   std::unique_ptr<Subprocess> gateway_;
+  std::unique_ptr<Subprocess> second_gateway_;
 };
 
 }  // namespace signup::testing

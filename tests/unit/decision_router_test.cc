@@ -18,9 +18,10 @@ namespace {
 // Records every decision it receives.
 class RecordingWaiter : public DecisionWaiter {
  public:
-  void OnDecision(const v1::Decision& decision) override {
+  bool OnDecision(const v1::Decision& decision) override {
     std::lock_guard lock(mutex_);
     decisions_.push_back(decision);
+    return true;
   }
 
   int count() const {
@@ -164,15 +165,54 @@ TEST(DecisionRouterTest, DestroyedRouterReleasesWaiters) {
   EXPECT_EQ(waiter.use_count(), 1);
 }
 
+// Takes only the decision of one offset, like a call whose retries share
+// its request id.
+class OffsetWaiter : public DecisionWaiter {
+ public:
+  explicit OffsetWaiter(int64_t offset) : offset_(offset) {}
+  bool OnDecision(const v1::Decision& decision) override {
+    if (decision.offset() != offset_) return false;
+    ++taken_;
+    return true;
+  }
+  int taken() const { return taken_; }
+
+ private:
+  int64_t offset_;
+  int taken_ = 0;
+};
+
+TEST(DecisionRouterTest, DeclinedDecisionKeepsWaiter) {
+  DecisionRouter router;
+  auto first = std::make_shared<OffsetWaiter>(10);
+  auto retry = std::make_shared<OffsetWaiter>(11);
+  router.Register("request-1", first);
+  router.Register("request-1", retry);
+
+  v1::Decision decision;
+  decision.set_request_id("request-1");
+  decision.set_offset(11);
+  EXPECT_EQ(router.Deliver(decision), 1);
+  EXPECT_EQ(retry->taken(), 1);
+  EXPECT_EQ(first->taken(), 0);
+  EXPECT_EQ(router.size(), 1u);
+
+  decision.set_offset(10);
+  EXPECT_EQ(router.Deliver(decision), 1);
+  EXPECT_EQ(first->taken(), 1);
+  EXPECT_EQ(router.size(), 0u);
+}
+
 // A waiter that unregisters another waiter of the same id from inside
 // OnDecision, as a finishing call may do on the reader's thread.
 class UnregisteringWaiter : public DecisionWaiter {
  public:
   UnregisteringWaiter(DecisionRouter* router, const DecisionWaiter* other)
       : router_(router), other_(other) {}
-  void OnDecision(const v1::Decision& decision) override {
+  bool OnDecision(const v1::Decision& decision) override {
     router_->Unregister(decision.request_id(), other_);
     ++calls_;
+    return true;
   }
   int calls() const { return calls_; }
 
