@@ -160,7 +160,7 @@ absl::Status PartitionWorker::RunAsOwner() {
   while (!stopping_) {
     std::vector<ConsumedRequest> batch = PollBatch();
     if (batch.empty()) {
-      ProbeKafkaIfFailing();
+      ProbeKafka();
       PruneIfDue();
       continue;
     }
@@ -182,6 +182,7 @@ absl::Status PartitionWorker::RunAsOwner() {
         "committing a batch", [&] { return store_->CommitBatch(next_offset_, requests); });
     if (!decisions.ok()) return decisions.status();
     next_offset_ = batch.back().offset + 1;
+    kafka_reachable_ = true;  // The batch came from the broker.
     SetServing(true);
     spdlog::debug("batch committed partition={} first_offset={} next_offset={} size={}",
                   options_.partition, batch.front().offset, next_offset_, batch.size());
@@ -195,17 +196,25 @@ absl::Status PartitionWorker::RunAsOwner() {
   return absl::CancelledError("the worker is stopping");
 }
 
-void PartitionWorker::ProbeKafkaIfFailing() {
-  // An idle partition yields no message that could prove the broker is
-  // back, so ask the broker for the partition's watermarks instead.
-  if (consecutive_poll_failures_ == 0) return;
-  absl::StatusOr<Watermarks> watermarks = consumer_->QueryWatermarks(
-      options_.request_topic, options_.partition, absl::Seconds(1));
-  if (!watermarks.ok()) return;
-  spdlog::info("Kafka reachable again partition={} failures={}", options_.partition,
-               consecutive_poll_failures_);
-  consecutive_poll_failures_ = 0;
-  SetServing(true);
+void PartitionWorker::ProbeKafka() {
+  // An idle partition yields neither messages nor errors (librdkafka hands
+  // connection errors to its event callback), so ask the broker for the
+  // topic's metadata once a second to learn whether it answers.
+  const absl::Time now = absl::Now();
+  if (now < next_kafka_probe_) return;
+  next_kafka_probe_ = now + absl::Seconds(1);
+
+  const absl::StatusOr<int32_t> probe =
+      consumer_->PartitionCount(options_.request_topic, absl::Seconds(1));
+  if (probe.ok() == kafka_reachable_) return;
+  kafka_reachable_ = probe.ok();
+  SetServing(kafka_reachable_);
+  if (kafka_reachable_) {
+    spdlog::info("Kafka reachable again partition={}", options_.partition);
+  } else {
+    spdlog::warn("Kafka unreachable partition={} error=\"{}\"", options_.partition,
+                 probe.status().message());
+  }
 }
 
 void PartitionWorker::PruneIfDue() {
@@ -240,7 +249,6 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
       // librdkafka retries by itself, and a broker outage fails every poll:
       // log the 1st, 2nd, 4th, 8th ... failure in a row.
       ++consecutive_poll_failures_;
-      SetServing(false);
       if ((consecutive_poll_failures_ & (consecutive_poll_failures_ - 1)) == 0) {
         spdlog::warn("reading Kafka failed partition={} next_offset={} failures={} "
                      "error=\"{}\"",
@@ -249,10 +257,7 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
       }
       break;
     }
-    if (consecutive_poll_failures_ > 0) {
-      consecutive_poll_failures_ = 0;
-      SetServing(true);
-    }
+    consecutive_poll_failures_ = 0;
     if (*message == nullptr) break;
 
     const RdKafka::Message& raw = **message;

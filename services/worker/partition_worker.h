@@ -83,8 +83,9 @@ class PartitionWorker {
   absl::Status RunAsOwner();
   // Deletes expired decisions once per prune interval.
   void PruneIfDue();
-  // After failed polls, reports SERVING again once the broker answers.
-  void ProbeKafkaIfFailing();
+  // While the partition is idle, asks the broker once a second whether it
+  // answers, and reports NOT_SERVING while it does not.
+  void ProbeKafka();
   std::vector<ConsumedRequest> PollBatch();
   absl::Status Publish(const std::vector<Decision>& decisions);
   absl::Status PublishAndMark(const std::vector<Decision>& decisions);
@@ -100,6 +101,8 @@ class PartitionWorker {
   int32_t partition_count_ = 0;
   int64_t rejected_count_ = 0;
   absl::Time next_prune_ = absl::InfinitePast();
+  absl::Time next_kafka_probe_ = absl::InfinitePast();
+  bool kafka_reachable_ = true;
   // Failed polls since the last successful one, to rate-limit their logs.
   int64_t consecutive_poll_failures_ = 0;
   bool serving_ = false;
