@@ -106,10 +106,16 @@ void SignupDispatcher::RunJob(Job& job) {
 
   const absl::Status status =
       RunSignupCall(stub_, job.username, options_.deadline, handlers);
-  if (!status.ok()) {
+  if (absl::IsInvalidArgument(status)) {
+    // The gateway rejected the name itself: a normal outcome for the user,
+    // printed like a decision, with the reason next to the mark.
+    console_.PrintOutput(options_.json ? FormatInvalidJson(job.username, status)
+                                       : FormatInvalidText(job.username, status));
+  } else if (!status.ok()) {
     console_.PrintError(FormatCallError(job.username, status));
+    ++failed_calls_;
   }
-  if (!status.ok() || print_failed) ++failed_calls_;
+  if (print_failed) ++failed_calls_;
 
   // A call that failed before its request was accepted still releases the
   // main thread, which then sends the next request. The error is printed

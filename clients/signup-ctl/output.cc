@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace signup::ctl {
@@ -59,6 +60,23 @@ absl::StatusOr<std::string> FormatDecisionJson(
     return absl::InternalError(absl::StrCat(
         "cannot print the decision as JSON: ", status.ToString()));
   }
+  return json;
+}
+
+std::string FormatInvalidText(std::string_view username, const absl::Status& status) {
+  const absl::string_view name(username.data(), username.size());
+  return absl::StrCat("- - ", name, " ", kNotCreatedMark, " ", status.message());
+}
+
+std::string FormatInvalidJson(std::string_view username, const absl::Status& status) {
+  // A Struct keeps the JSON encoding in protobuf's hands, with its escaping.
+  google::protobuf::Struct object;
+  (*object.mutable_fields())["username"].set_string_value(std::string(username));
+  (*object.mutable_fields())["outcome"].set_string_value("INVALID_ARGUMENT");
+  (*object.mutable_fields())["reason"].set_string_value(std::string(status.message()));
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  (void)google::protobuf::util::MessageToJsonString(object, &json, options);
   return json;
 }
 

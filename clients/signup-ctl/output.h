@@ -31,6 +31,15 @@ absl::StatusOr<std::string> FormatDecisionJson(
 // Formats a failed call as "ERROR <username>: <CODE>: <message>", where
 // CODE is the canonical status code name such as UNAVAILABLE. `status` must
 // not be OK.
+// Formats a username that the gateway rejected with INVALID_ARGUMENT, as
+// "- - USERNAME ❌ REASON: MESSAGE": no partition, offset or request id,
+// because nothing reached Kafka.
+std::string FormatInvalidText(std::string_view username, const absl::Status& status);
+
+// The same as one JSON object: {"username", "outcome": "INVALID_ARGUMENT",
+// "reason"}.
+std::string FormatInvalidJson(std::string_view username, const absl::Status& status);
+
 std::string FormatCallError(std::string_view username,
                             const absl::Status& status);
 

@@ -60,6 +60,19 @@ CREATE UNIQUE INDEX decisions_idempotency_key ON decisions (request_id, username
 
 CREATE INDEX decisions_decided_at ON decisions (decided_at);
 )sql"},
+    {3, "canonical usernames: display names and the username policy", R"sql(
+ALTER TABLE accounts ADD COLUMN display_name text NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN display_name text NOT NULL DEFAULT '';
+
+-- Length limits are the username policy's, which is configurable.
+ALTER TABLE accounts DROP CONSTRAINT accounts_username_check;
+ALTER TABLE accounts ADD CONSTRAINT accounts_username_not_empty
+  CHECK (username <> '');
+
+-- The username policy this database's canonical names were made under,
+-- recorded by the first worker that starts on it.
+ALTER TABLE worker_partition ADD COLUMN username_policy text;
+)sql"},
 };
 
 // Serializes concurrent migrators of one database; an arbitrary constant

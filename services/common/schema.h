@@ -27,7 +27,7 @@
 namespace signup {
 
 // The schema version that this build reads and writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Applies every migration newer than the database's version, each in its
 // own transaction, and records the database as belonging to `partition`.

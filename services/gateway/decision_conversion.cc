@@ -30,6 +30,7 @@ v1::Decision ToApiDecision(const kafka::v1::SignupDecided& message) {
   decision.set_account_id(message.account_id());
   *decision.mutable_decided_at() = message.decided_at();
   decision.set_reason(message.reason());
+  decision.set_display_name(message.display_name());
   decision.set_replay(message.replay());
   // Decisions from workers older than the replay field carry no original
   // offset; theirs is the request's own.

@@ -17,6 +17,7 @@
 #include "services/common/logging.h"
 #include "services/common/request_id.h"
 #include "services/common/shutdown_signal.h"
+#include "services/common/username_flags.h"
 #include "services/gateway/decision_router.h"
 #include "services/gateway/response_listener.h"
 #include "services/gateway/signup_service.h"
@@ -55,9 +56,17 @@ int main(int argc, char** argv) {
   signup::BlockShutdownSignals();
   signup::ParseFlagsWithEnvironment(
       argc, argv, kUsage,
-      {SIGNUP_KAFKA_FLAG_NAMES, "listen", "gateway_id", "delivery_timeout_ms",
+      {SIGNUP_KAFKA_FLAG_NAMES, SIGNUP_USERNAME_FLAG_NAMES, "listen", "gateway_id",
+       "delivery_timeout_ms",
        "shutdown_grace_ms", "log_level"});
   signup::InitLogging("signup-gateway");
+
+  const absl::StatusOr<signup::UsernamePolicy> username_policy =
+      signup::UsernamePolicyFromFlags();
+  if (!username_policy.ok()) {
+    spdlog::error("{}", username_policy.status().message());
+    return 2;
+  }
 
   std::string gateway_id = absl::GetFlag(FLAGS_gateway_id);
   if (gateway_id.empty()) gateway_id = signup::GenerateRequestId();
@@ -89,6 +98,7 @@ int main(int argc, char** argv) {
           .request_topic = absl::GetFlag(FLAGS_request_topic),
           .gateway_id = gateway_id,
           .accepting = &accepting,
+          .username_policy = &*username_policy,
       },
       consumer_options, response_topic);
 
@@ -98,8 +108,11 @@ int main(int argc, char** argv) {
     spdlog::error("{}", server.status().message());
     return 1;
   }
-  spdlog::info("gateway starting gateway_id={} grpc_port={} brokers={}", gateway_id,
-               server->port, brokers);
+  spdlog::info("gateway starting gateway_id={} grpc_port={} brokers={} username_policy={} "
+               "reserved_names={}",
+               gateway_id, server->port, brokers,
+               signup::UsernamePolicyKindName(username_policy->kind),
+               username_policy->reserved_names.size());
 
   std::atomic<bool> stopping{false};
   std::thread signal_thread([&] {

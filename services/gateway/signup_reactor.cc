@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/request_id.h"
-#include "services/common/username.h"
+#include "services/gateway/invalid_argument.h"
 #include "signup/kafka/v1/messages.pb.h"
 #include "services/common/logging.h"
 
@@ -38,18 +38,18 @@ void SignupReactor::Start(const v1::SignupRequest& request) {
                             "shutting down); retry shortly"));
     return;
   }
-  if (absl::Status valid = ValidateUsername(request.username()); !valid.ok()) {
-    FinishOnce(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            std::string(valid.message())));
+  CanonicalizeResult username =
+      CanonicalizeUsername(request.username(), *context_.username_policy);
+  if (username.error.has_value()) {
+    FinishOnce(InvalidUsernameStatus(*username.error));
     return;
   }
   request_id_ = request.request_id().empty() ? GenerateRequestId() : request.request_id();
   if (absl::Status valid = ValidateRequestId(request_id_); !valid.ok()) {
-    FinishOnce(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            std::string(valid.message())));
+    FinishOnce(InvalidArgumentStatus("request_id", "INVALID_REQUEST_ID", valid.message()));
     return;
   }
-  username_ = request.username();
+  username_ = username.username->canonical;
 
   // Registered before producing, so that even a decision that arrives before
   // the delivery report finds this call.
@@ -62,6 +62,9 @@ void SignupReactor::Start(const v1::SignupRequest& request) {
   message.set_username(username_);
   *message.mutable_requested_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   message.set_gateway_id(context_.gateway_id);
+  message.set_username_policy(
+      std::string(UsernamePolicyKindName(context_.username_policy->kind)));
+  message.set_display_name(username.username->display);
 
   Ref();  // For the delivery callback.
   absl::Status enqueued = context_.producer->Produce(

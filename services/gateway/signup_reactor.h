@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "services/common/kafka_producer.h"
+#include "services/common/username_policy.h"
 #include "services/gateway/decision_router.h"
 #include "signup/v1/signup.grpc.pb.h"
 
@@ -44,6 +45,8 @@ struct SignupContext {
   // False while the gateway starts or drains; Signup then fails with
   // UNAVAILABLE before producing anything.
   const std::atomic<bool>* accepting = nullptr;
+  // How usernames are canonicalized; must not be null.
+  const UsernamePolicy* username_policy = nullptr;
 };
 
 class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {

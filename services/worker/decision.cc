@@ -16,9 +16,39 @@ std::string StorableText(absl::string_view text) {
   return IsStorableText(text) ? std::string(text) : absl::CHexEscape(text);
 }
 
+// Returns why the username of `message` cannot be claimed, or "" when it
+// can. Without a policy, only the basic rules of ValidateUsername apply.
+std::string CheckUsername(const kafka::v1::SignupRequested& message,
+                          const UsernamePolicy* policy) {
+  if (policy == nullptr) {
+    const absl::Status valid = ValidateUsername(message.username());
+    return valid.ok() ? "" : std::string(valid.message());
+  }
+
+  const absl::string_view policy_name = UsernamePolicyKindName(policy->kind);
+  if (message.username_policy() != policy_name) {
+    return absl::StrCat("username policy mismatch: the request was canonicalized under \"",
+                        absl::CHexEscape(message.username_policy()),
+                        "\" but this worker uses \"", policy_name,
+                        "\"; configure every gateway and worker with the same "
+                        "--username-policy");
+  }
+  const CanonicalizeResult result = CanonicalizeUsername(message.username(), *policy);
+  if (result.error.has_value()) {
+    return absl::StrCat("invalid username (", UsernameRejectionReason(result.error->rejection),
+                        "): ", result.error->message);
+  }
+  if (result.username->canonical != message.username()) {
+    return absl::StrCat("username \"", absl::CHexEscape(message.username()),
+                        "\" is not canonical; its canonical form is \"",
+                        absl::CHexEscape(result.username->canonical), "\"");
+  }
+  return "";
+}
+
 }  // namespace
 
-CheckedRequest CheckRequest(const ConsumedRequest& request) {
+CheckedRequest CheckRequest(const ConsumedRequest& request, const RequestChecks& checks) {
   CheckedRequest checked;
   checked.partition = request.partition;
   checked.offset = request.offset;
@@ -33,30 +63,30 @@ CheckedRequest CheckRequest(const ConsumedRequest& request) {
   }
   checked.request_id = StorableText(message.request_id());
   checked.username = StorableText(message.username());
+  checked.display_name = StorableText(message.display_name());
 
   if (absl::Status valid = ValidateRequestId(message.request_id()); !valid.ok()) {
     checked.rejection_reason = std::string(valid.message());
-  } else if (message.username() != request.key) {
+    return checked;
+  }
+  if (message.username() != request.key) {
     checked.rejection_reason = absl::StrCat(
         "message key \"", absl::CHexEscape(request.key),
         "\" differs from the username; producers must key each request by "
         "its username");
-  } else if (absl::Status valid = ValidateUsername(message.username());
-             !valid.ok()) {
-    checked.rejection_reason = std::string(valid.message());
+    return checked;
   }
-  return checked;
-}
-
-CheckedRequest CheckRequest(const ConsumedRequest& request, int32_t partition_count) {
-  CheckedRequest checked = CheckRequest(request);
+  checked.rejection_reason = CheckUsername(message, checks.username_policy);
   if (!checked.is_claim()) return checked;
-  const int32_t owner = PartitionForUsername(checked.username, partition_count);
-  if (owner != request.partition) {
-    checked.rejection_reason = absl::StrCat(
-        "wrong partition: username \"", checked.username, "\" belongs to partition ",
-        owner, " of ", partition_count, ", but was read from partition ",
-        request.partition, "; producers must use the murmur2 partitioner");
+
+  if (checks.partition_count > 0) {
+    const int32_t owner = PartitionForUsername(checked.username, checks.partition_count);
+    if (owner != request.partition) {
+      checked.rejection_reason = absl::StrCat(
+          "wrong partition: username \"", checked.username, "\" belongs to partition ",
+          owner, " of ", checks.partition_count, ", but was read from partition ",
+          request.partition, "; producers must use the murmur2 partitioner");
+    }
   }
   return checked;
 }
@@ -100,6 +130,7 @@ kafka::v1::SignupDecided ToKafkaMessage(const Decision& decision) {
   *message.mutable_decided_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(decision.decided_at));
   message.set_reason(decision.reason);
+  message.set_display_name(decision.display_name);
   message.set_replay(decision.is_replay());
   message.set_original_offset(decision.is_replay() ? decision.replay_of_offset
                                                    : decision.offset);

@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/time/time.h"
+#include "services/common/username_policy.h"
 #include "signup/kafka/v1/messages.pb.h"
 
 namespace signup {
@@ -26,7 +27,10 @@ struct CheckedRequest {
   int32_t partition = 0;
   int64_t offset = 0;
   std::string request_id;
+  // The canonical username, as the gateway sent it.
   std::string username;
+  // The username as typed, in NFC.
+  std::string display_name;
   // Empty for a valid claim; otherwise why the request is rejected.
   std::string rejection_reason;
 
@@ -41,6 +45,7 @@ struct Decision {
   int64_t offset = 0;
   std::string request_id;
   std::string username;
+  std::string display_name;
   Outcome outcome = Outcome::kRejected;
   // KSUID of the created account; empty unless outcome is kCreated.
   std::string account_id;
@@ -55,18 +60,26 @@ struct Decision {
   friend bool operator==(const Decision&, const Decision&) = default;
 };
 
-// Checks a consumed request: the payload must decode, its username must
-// equal the message key and be valid, and its request id must be valid.
-// Never fails: a request that is not a valid claim becomes a rejection, so
-// that one bad message cannot stop the partition.
-CheckedRequest CheckRequest(const ConsumedRequest& request);
+// What CheckRequest checks beyond the message's structure.
+struct RequestChecks {
+  // When positive, a claim whose username belongs to another partition of
+  // a topic with this many partitions under the murmur2 partitioner is
+  // rejected, so that a producer that partitions differently can never
+  // create an account in the wrong database.
+  int32_t partition_count = 0;
+  // When set, a claim is rejected unless it was canonicalized under this
+  // policy and its username is valid and canonical under it, so that a
+  // gateway with another Unicode version or policy can never create an
+  // alias.
+  const UsernamePolicy* username_policy = nullptr;
+};
 
-// Checks a request like the one-argument form, and also rejects a claim
-// whose username belongs to another partition of a topic with
-// `partition_count` partitions under the murmur2 partitioner, so that a
-// producer that partitions differently can never create an account in the
-// wrong database.
-CheckedRequest CheckRequest(const ConsumedRequest& request, int32_t partition_count);
+// Checks a consumed request: the payload must decode, its username must
+// equal the message key, its request id must be valid, and `checks` must
+// pass. Never fails: a request that is not a valid claim becomes a
+// rejection, so that one bad message cannot stop the partition.
+CheckedRequest CheckRequest(const ConsumedRequest& request,
+                            const RequestChecks& checks = {});
 
 // Names an outcome as the decisions table stores it: "created",
 // "username_taken" or "rejected".

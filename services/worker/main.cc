@@ -13,6 +13,7 @@
 #include "services/common/kafka_flags.h"
 #include "services/common/logging.h"
 #include "services/common/shutdown_signal.h"
+#include "services/common/username_flags.h"
 #include "services/worker/partition_worker.h"
 #include "services/worker/postgres_partition_store.h"
 #include "services/common/logging.h"
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
   signup::BlockShutdownSignals();
   signup::ParseFlagsWithEnvironment(
       argc, argv, kUsage,
-      {SIGNUP_KAFKA_FLAG_NAMES, "partition", "database", "listen", "batch_size",
+      {SIGNUP_KAFKA_FLAG_NAMES, SIGNUP_USERNAME_FLAG_NAMES, "partition", "database", "listen", "batch_size",
        "retry_max_ms", "decision_retention_hours", "log_level"});
   signup::InitLogging("signup-worker");
 
@@ -76,6 +77,11 @@ int main(int argc, char** argv) {
   }
   if (batch_size < 1 || batch_size > 10000) {
     spdlog::error("invalid --batch_size={}: use 1 to 10000", batch_size);
+    return 2;
+  }
+  absl::StatusOr<signup::UsernamePolicy> username_policy = signup::UsernamePolicyFromFlags();
+  if (!username_policy.ok()) {
+    spdlog::error("{}", username_policy.status().message());
     return 2;
   }
   absl::StatusOr<std::string> redacted = signup::RedactConnectionString(database);
@@ -105,8 +111,10 @@ int main(int argc, char** argv) {
           .batch_size = batch_size,
           .retry_max = absl::Milliseconds(absl::GetFlag(FLAGS_retry_max_ms)),
           .decision_retention = absl::Hours(absl::GetFlag(FLAGS_decision_retention_hours)),
+          .username_policy = *username_policy,
       },
-      std::make_unique<signup::PostgresPartitionStore>(database),
+      std::make_unique<signup::PostgresPartitionStore>(
+          database, std::string(signup::UsernamePolicyKindName(username_policy->kind))),
       [&grpc_server, partition](bool serving) {
         signup::SetServing(grpc_server, serving);
         spdlog::info("health changed partition={} status={}", partition,

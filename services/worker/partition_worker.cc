@@ -168,7 +168,9 @@ absl::Status PartitionWorker::RunAsOwner() {
     std::vector<CheckedRequest> requests;
     requests.reserve(batch.size());
     for (const ConsumedRequest& request : batch) {
-      requests.push_back(CheckRequest(request, partition_count_));
+      requests.push_back(CheckRequest(
+          request, {.partition_count = partition_count_,
+                    .username_policy = &options_.username_policy}));
       if (!requests.back().is_claim()) {
         ++rejected_count_;
         spdlog::warn("request rejected partition={} offset={} request_id={} "

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "services/common/kafka_consumer.h"
 #include "services/common/kafka_producer.h"
+#include "services/common/username_policy.h"
 #include "services/worker/partition_store.h"
 
 namespace signup {
@@ -48,6 +49,8 @@ struct WorkerOptions {
   // expired ones are deleted.
   absl::Duration decision_retention = absl::Hours(24 * 7);
   absl::Duration prune_interval = absl::Minutes(1);
+  // The policy every claimed username must be valid and canonical under.
+  UsernamePolicy username_policy;
 };
 
 class PartitionWorker {

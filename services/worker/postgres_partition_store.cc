@@ -17,7 +17,7 @@ constexpr char kSelectDecisions[] =
     "SELECT request_partition, request_offset, request_id, username, outcome, "
     "coalesce(account_id, ''), reason, "
     "(extract(epoch FROM decided_at) * 1000000)::bigint, "
-    "coalesce(replay_of_offset, -1) "
+    "coalesce(replay_of_offset, -1), display_name "
     "FROM decisions ";
 
 // The writer lock is a session-level advisory lock (key1, key2) with
@@ -42,13 +42,15 @@ Decision DecisionFromRow(const pqxx::row& row) {
   decision.reason = row[6].as<std::string>();
   decision.decided_at = absl::FromUnixMicros(row[7].as<int64_t>());
   decision.replay_of_offset = row[8].as<int64_t>();
+  decision.display_name = row[9].as<std::string>();
   return decision;
 }
 
 }  // namespace
 
-PostgresPartitionStore::PostgresPartitionStore(std::string conninfo)
-    : conninfo_(std::move(conninfo)) {}
+PostgresPartitionStore::PostgresPartitionStore(std::string conninfo,
+                                               std::string username_policy)
+    : conninfo_(std::move(conninfo)), username_policy_(std::move(username_policy)) {}
 
 bool PostgresPartitionStore::TryLock(pqxx::connection& connection) {
   pqxx::nontransaction transaction(connection);
@@ -116,6 +118,18 @@ absl::StatusOr<int64_t> PostgresPartitionStore::Open(int32_t partition) {
           partition, "; start this worker with --partition=", owner,
           " or give it partition ", partition, "'s database"));
     }
+    const pqxx::row recorded = transaction.exec_params1(
+        "UPDATE worker_partition SET username_policy = coalesce(username_policy, $1) "
+        "RETURNING username_policy",
+        username_policy_);
+    const std::string recorded_policy = recorded[0].as<std::string>();
+    if (recorded_policy != username_policy_) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database's usernames were canonicalized under username policy \"",
+          recorded_policy, "\", not \"", username_policy_,
+          "\"; start the worker with --username-policy=", recorded_policy,
+          ", because existing names would no longer match new claims"));
+    }
     transaction.commit();
 
     if (!lock_held_ && !TryLock(Connection())) {
@@ -176,6 +190,7 @@ absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
       decision.offset = request.offset;
       decision.request_id = request.request_id;
       decision.username = request.username;
+      decision.display_name = request.display_name;
       decision.decided_at = absl::FromUnixMicros(absl::ToUnixMicros(now));
 
       if (!request.is_claim()) {
@@ -199,11 +214,11 @@ absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
         const std::string account_id = Ksuid::Generate(now).ToString();
         const pqxx::result inserted = transaction.exec_params(
             "INSERT INTO accounts (account_id, username, request_id, "
-            "request_partition, request_offset, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::double precision / 1e6)) "
+            "request_partition, request_offset, created_at, display_name) "
+            "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::double precision / 1e6), $7) "
             "ON CONFLICT (username) DO NOTHING",
             account_id, request.username, request.request_id, request.partition,
-            request.offset, absl::ToUnixMicros(now));
+            request.offset, absl::ToUnixMicros(now), request.display_name);
         if (inserted.affected_rows() == 1) {
           decision.outcome = Outcome::kCreated;
           decision.account_id = account_id;
@@ -214,13 +229,14 @@ absl::StatusOr<std::vector<Decision>> PostgresPartitionStore::CommitBatch(
 
       transaction.exec_params(
           "INSERT INTO decisions (request_partition, request_offset, request_id, "
-          "username, outcome, account_id, reason, decided_at, replay_of_offset) "
+          "username, outcome, account_id, reason, decided_at, replay_of_offset, "
+          "display_name) "
           "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, "
-          "to_timestamp($8::double precision / 1e6), NULLIF($9, -1))",
+          "to_timestamp($8::double precision / 1e6), NULLIF($9, -1), $10)",
           decision.partition, decision.offset, decision.request_id,
           decision.username, std::string(OutcomeName(decision.outcome)),
           decision.account_id, decision.reason, absl::ToUnixMicros(now),
-          decision.replay_of_offset);
+          decision.replay_of_offset, decision.display_name);
       decisions.push_back(std::move(decision));
     }
     transaction.commit();

@@ -15,8 +15,12 @@ namespace signup {
 // it breaks. Not thread-safe: the worker's loop owns it.
 class PostgresPartitionStore : public PartitionStore {
  public:
-  // `conninfo` is a libpq connection string; nothing connects yet.
-  explicit PostgresPartitionStore(std::string conninfo);
+  // `conninfo` is a libpq connection string; nothing connects yet. Open
+  // records `username_policy` in a database that has none, and fails with
+  // FAILED_PRECONDITION on a database recorded under another policy,
+  // because its canonical names would no longer match new claims.
+  explicit PostgresPartitionStore(std::string conninfo,
+                                  std::string username_policy = "precis");
 
   absl::StatusOr<int64_t> Open(int32_t partition) override;
   void Close() override;
@@ -44,6 +48,7 @@ class PostgresPartitionStore : public PartitionStore {
                                                   int64_t first, int64_t end);
 
   std::string conninfo_;
+  std::string username_policy_;
   int32_t partition_ = -1;
   std::unique_ptr<pqxx::connection> connection_;
   // True while this store owns the partition's writer lock.

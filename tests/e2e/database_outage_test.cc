@@ -15,6 +15,7 @@ namespace {
 using testing::CallSignup;
 using testing::SignupResult;
 using testing::TestCluster;
+using testing::UsernameInPartition;
 
 // Runs pg_ctl on test server 0 through the wrapper that scripts/test
 // exports; returns the exit status of the command. The output goes to a
@@ -26,15 +27,6 @@ int PgCtlOnServerZero(const std::string& arguments, const std::string& log_path)
   return std::system(absl::StrCat(pg_ctl, " ", arguments, " -D '", data, "' >> '",
                                   log_path, "' 2>&1 < /dev/null")
                          .c_str());
-}
-
-// Returns a username of `prefix` with a numeric suffix that belongs to
-// `partition` of 3.
-std::string UsernameInPartition(const std::string& prefix, int32_t partition) {
-  for (int i = 0;; ++i) {
-    std::string username = absl::StrCat(prefix, i);
-    if (PartitionForUsername(username, 3) == partition) return username;
-  }
 }
 
 TEST(DatabaseOutageTest, ThirtySecondsThenResumes) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/kafka_producer.h"
@@ -19,28 +20,9 @@ namespace {
 using testing::CallSignup;
 using testing::SignupResult;
 using testing::TestCluster;
+using testing::UsernameInPartition;
 
-// Returns a username of `prefix` with a numeric suffix in `partition` of 3.
-std::string UsernameInPartition(const std::string& prefix, int32_t partition) {
-  for (int i = 0;; ++i) {
-    std::string username = absl::StrCat(prefix, i);
-    if (PartitionForUsername(username, 3) == partition) return username;
-  }
-}
-
-class ExactlyOnceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    absl::Status workers = cluster_.StartWorkers();
-    ASSERT_TRUE(workers.ok()) << workers << "\n" << cluster_.Logs();
-    absl::Status gateway = cluster_.StartGateway();
-    ASSERT_TRUE(gateway.ok()) << gateway << "\n" << cluster_.Logs();
-    stub_ = cluster_.NewGatewayStub();
-  }
-
-  TestCluster cluster_{3};
-  std::unique_ptr<v1::SignupService::Stub> stub_;
-};
+using ExactlyOnceTest = testing::RunningClusterTest;
 
 TEST_F(ExactlyOnceTest, RetryReplaysOriginalDecision) {
   const SignupResult first = CallSignup(*stub_, "mallory", "retry-key-1");
@@ -157,6 +139,7 @@ TEST_F(ExactlyOnceTest, BadMessagesAreRejectedAndSkipped) {
   kafka::v1::SignupRequested misrouted;
   misrouted.set_request_id("misrouted-1");
   misrouted.set_username(foreign);
+  misrouted.set_username_policy("precis");
   // Written by the producer's delivery callbacks.
   std::atomic<int64_t> garbage_offset{-1};
   std::atomic<int64_t> misrouted_offset{-1};
@@ -190,6 +173,7 @@ TEST_F(ExactlyOnceTest, BadMessagesAreRejectedAndSkipped) {
   EXPECT_EQ(decisions[1].offset, misrouted_offset);
   EXPECT_EQ(decisions[1].outcome, "rejected");
   EXPECT_EQ(decisions[1].request_id, "misrouted-1");
+  EXPECT_TRUE(absl::StrContains(decisions[1].reason, "wrong partition")) << decisions[1].reason;
   EXPECT_EQ(decisions[2].outcome, "created");
   for (const std::string& username : cluster_.AccountUsernames(0)) {
     EXPECT_NE(username, foreign);

@@ -21,19 +21,7 @@ using testing::CallSignup;
 using testing::SignupResult;
 using testing::TestCluster;
 
-class SignupFlowTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    absl::Status workers = cluster_.StartWorkers();
-    ASSERT_TRUE(workers.ok()) << workers << "\n" << cluster_.Logs();
-    absl::Status gateway = cluster_.StartGateway();
-    ASSERT_TRUE(gateway.ok()) << gateway << "\n" << cluster_.Logs();
-    stub_ = cluster_.NewGatewayStub();
-  }
-
-  TestCluster cluster_{3};
-  std::unique_ptr<v1::SignupService::Stub> stub_;
-};
+using SignupFlowTest = testing::RunningClusterTest;
 
 // Runs `command` through the shell and returns its exit status and output.
 std::pair<int, std::string> RunCommand(const std::string& command) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/common/partitioner.h"
 
 namespace signup::testing {
 namespace {
@@ -101,6 +102,26 @@ absl::Status WaitForHealth(const std::string& address, bool serving,
       absl::FormatDuration(timeout), ": ", last_error));
 }
 
+std::string UsernameInPartition(const std::string& prefix, int32_t partition) {
+  for (int i = 0;; ++i) {
+    std::string username = absl::StrCat(prefix, i);
+    if (PartitionForUsername(username, 3) == partition) return username;
+  }
+}
+
+RunningClusterTest::RunningClusterTest()
+    : owned_cluster_(std::make_unique<TestCluster>(3)), cluster_(*owned_cluster_) {}
+
+RunningClusterTest::~RunningClusterTest() = default;
+
+void RunningClusterTest::SetUp() {
+  absl::Status workers = cluster_.StartWorkers();
+  ASSERT_TRUE(workers.ok()) << workers << "\n" << cluster_.Logs();
+  absl::Status gateway = cluster_.StartGateway();
+  ASSERT_TRUE(gateway.ok()) << gateway << "\n" << cluster_.Logs();
+  stub_ = cluster_.NewGatewayStub();
+}
+
 TestCluster::TestCluster(int32_t partitions)
     : partitions_(partitions),
       topics_(CreateTestTopics(partitions)),
@@ -169,6 +190,18 @@ absl::Status TestCluster::StartWorker(int32_t partition) {
   if (!worker.ok()) return worker.status();
   workers_[partition] = std::move(*worker);
   return WaitForServing(address, absl::Seconds(60));
+}
+
+absl::StatusOr<std::unique_ptr<Subprocess>> TestCluster::StartWorkerProcess(
+    int32_t partition, const std::vector<std::string>& extra_flags) {
+  std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
+                                   absl::StrCat("--partition=", partition),
+                                   absl::StrCat("--database=", database_dsn(partition)),
+                                   absl::StrCat("--listen=127.0.0.1:", FreePort())};
+  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  for (const std::string& flag : extra_flags) argv.push_back(flag);
+  return Subprocess::Start(argv, absl::StrCat(log_directory_, "/extra-worker-", partition,
+                                              "-", UniqueName("run"), ".log"));
 }
 
 std::string TestCluster::standby_address(int32_t partition) const {
@@ -272,10 +305,12 @@ std::vector<TestCluster::StoredDecision> TestCluster::StoredDecisions(
   std::vector<StoredDecision> decisions;
   for (const pqxx::row& row : transaction.exec(
            "SELECT request_offset, request_id, username, outcome, "
-           "coalesce(account_id, '') FROM decisions ORDER BY request_offset")) {
+           "coalesce(account_id, ''), reason, display_name FROM decisions "
+           "ORDER BY request_offset")) {
     decisions.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
                          row[2].as<std::string>(), row[3].as<std::string>(),
-                         row[4].as<std::string>()});
+                         row[4].as<std::string>(), row[5].as<std::string>(),
+                         row[6].as<std::string>()});
   }
   return decisions;
 }

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 #include "signup/v1/signup.grpc.pb.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_environment.h"
@@ -45,6 +46,25 @@ absl::Status WaitForHealth(const std::string& address, bool serving,
 // Waits until the gRPC server at `address` reports SERVING.
 absl::Status WaitForServing(const std::string& address, absl::Duration timeout);
 
+// Returns `prefix` followed by the smallest number that makes a username
+// of partition `partition` of 3.
+std::string UsernameInPartition(const std::string& prefix, int32_t partition);
+
+class TestCluster;
+
+// A fixture with a running system of 3 partitions: workers and gateway
+// started in SetUp, and a stub for the gateway.
+class RunningClusterTest : public ::testing::Test {
+ protected:
+  RunningClusterTest();
+  ~RunningClusterTest() override;
+  void SetUp() override;
+
+  std::unique_ptr<TestCluster> owned_cluster_;
+  TestCluster& cluster_;
+  std::unique_ptr<v1::SignupService::Stub> stub_;
+};
+
 class TestCluster {
  public:
   // Creates fresh topics with `partitions` partitions and one fresh database
@@ -57,6 +77,10 @@ class TestCluster {
   absl::Status StartWorker(int32_t partition);
   // Sends `signal_number` to the worker and waits until it has exited.
   void StopWorker(int32_t partition, int signal_number);
+  // Starts a worker process for `partition` with `extra_flags` and returns
+  // it without waiting for its health, for tests of startup failures.
+  absl::StatusOr<std::unique_ptr<Subprocess>> StartWorkerProcess(
+      int32_t partition, const std::vector<std::string>& extra_flags);
   // Starts all workers.
   absl::Status StartWorkers();
   // Returns true while the worker process of `partition` runs.
@@ -96,6 +120,8 @@ class TestCluster {
     std::string username;
     std::string outcome;
     std::string account_id;
+    std::string reason;
+    std::string display_name;
   };
   std::vector<StoredDecision> StoredDecisions(int32_t partition) const;
 
