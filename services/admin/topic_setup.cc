@@ -117,7 +117,7 @@ absl::Status EnsureTopics(const TopicSetupOptions& options) {
   if (!client.ok()) return client.status();
   const absl::Time deadline = absl::Now() + options.timeout;
   for (const std::string& topic : options.topics) {
-    // A broker answers CreateTopics before every broker's metadata lists the
+    // A broker responds to CreateTopics before every broker's metadata lists the
     // new topic, so NOT_FOUND and UNAVAILABLE are retried until the deadline.
     Backoff backoff(absl::Milliseconds(50), absl::Seconds(1));
     absl::StatusOr<int32_t> count = (*client)->PartitionCount(topic, options.timeout);

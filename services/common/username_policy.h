@@ -73,8 +73,8 @@ struct UsernameError {
   // where decoding stopped), kDisallowedCharacter and, when it can be
   // traced, kBidiRule.
   int code_point_index = -1;
-  // A sentence for a person: it quotes the input (escaped) and says what to
-  // change.
+  // A sentence for a person that quotes the input (escaped) and states what
+  // to change.
   std::string message;
 };
 

@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     signup::SetServing(*server->server, true, {"signup.v1.SignupService"});
     spdlog::info("gateway serving gateway_id={} grpc_port={}", gateway_id, server->port);
 
-    // Probes the broker once a second. While it does not answer, Signup
+    // Probes the broker once a second. While it does not respond, Signup
     // calls fail fast with UNAVAILABLE and health reports NOT_SERVING;
     // calls already accepted keep waiting for their decisions.
     const std::string request_topic = absl::GetFlag(FLAGS_request_topic);

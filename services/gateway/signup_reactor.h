@@ -36,7 +36,7 @@
 
 namespace signup {
 
-// What a Signup call needs from the gateway.
+// The gateway's shared objects that every Signup call uses.
 struct SignupContext {
   KafkaProducer* producer = nullptr;
   DecisionRouter* router = nullptr;

@@ -21,8 +21,7 @@ struct ConsumedRequest {
   std::string payload;
 };
 
-// What a request asks for once it has been checked, before the database
-// decides it. A request that cannot be a claim carries `rejection_reason`.
+// A request after CheckRequest, before the database decides it. A request that cannot be a claim carries `rejection_reason`.
 struct CheckedRequest {
   int32_t partition = 0;
   int64_t offset = 0;
@@ -60,7 +59,7 @@ struct Decision {
   friend bool operator==(const Decision&, const Decision&) = default;
 };
 
-// What CheckRequest checks beyond the message's structure.
+// Checks that CheckRequest applies beyond the message's structure.
 struct RequestChecks {
   // When positive, a claim whose username belongs to another partition of
   // a topic with this many partitions under the murmur2 partitioner is

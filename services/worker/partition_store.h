@@ -63,7 +63,7 @@ class PartitionStore {
   // decided anew. Accounts are kept.
   virtual absl::StatusOr<int64_t> PruneDecisions(absl::Time cutoff, int limit) = 0;
 
-  // Returns OK when the database answers a trivial query.
+  // Returns OK when the database returns the result of a trivial query.
   virtual absl::Status Ping() = 0;
 };
 

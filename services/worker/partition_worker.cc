@@ -200,8 +200,8 @@ absl::Status PartitionWorker::RunAsOwner() {
 
 void PartitionWorker::ProbeKafka() {
   // An idle partition yields neither messages nor errors (librdkafka hands
-  // connection errors to its event callback), so ask the broker for the
-  // topic's metadata once a second to learn whether it answers.
+  // connection errors to its event callback), so request the topic's
+  // metadata once a second to learn whether the broker responds.
   const absl::Time now = absl::Now();
   if (now < next_kafka_probe_) return;
   next_kafka_probe_ = now + absl::Seconds(1);

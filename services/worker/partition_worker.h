@@ -86,8 +86,8 @@ class PartitionWorker {
   absl::Status RunAsOwner();
   // Deletes expired decisions once per prune interval.
   void PruneIfDue();
-  // While the partition is idle, asks the broker once a second whether it
-  // answers, and reports NOT_SERVING while it does not.
+  // While the partition is idle, requests the topic's metadata once a
+  // second, and reports NOT_SERVING while the broker does not respond.
   void ProbeKafka();
   std::vector<ConsumedRequest> PollBatch();
   absl::Status Publish(const std::vector<Decision>& decisions);

@@ -19,8 +19,8 @@
 namespace signup::testing {
 
 // Returns the value of environment variable `name`. A missing variable
-// fails the calling test with a message that tells the developer to run
-// scripts/test.
+// fails the calling test with a message that names scripts/test as the way
+// to run the suite.
 std::string RequireEnvironment(const char* name);
 
 // SIGNUP_TEST_BROKERS.
