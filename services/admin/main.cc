@@ -137,8 +137,11 @@ int main(int argc, char** argv) {
   std::vector<char*> args = signup::ParseFlagsWithEnvironment(
       argc, argv, kUsage,
       {SIGNUP_KAFKA_FLAG_NAMES, "partitions", "replication_factor",
-       "timeout_seconds", "log_level"});
-  signup::InitLogging("signup-admin");
+       "timeout_seconds", SIGNUP_LOGGING_FLAG_NAMES});
+  if (const absl::Status logging = signup::InitLogging("signup-admin"); !logging.ok()) {
+    spdlog::error("{}", logging.message());
+    return 2;
+  }
 
   const absl::Status status = Run(args);
   if (!status.ok()) {

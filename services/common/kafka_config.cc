@@ -17,7 +17,7 @@ class KafkaLogBridge : public RdKafka::EventCb {
                     event.str());
         break;
       case RdKafka::Event::EVENT_ERROR:
-        spdlog::warn("librdkafka error={} message=\"{}\"",
+        spdlog::warn("librdkafka reported an error error=\"{}\" detail=\"{}\"",
                      RdKafka::err2str(event.err()), event.str());
         break;
       default:

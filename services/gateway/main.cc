@@ -58,8 +58,11 @@ int main(int argc, char** argv) {
       argc, argv, kUsage,
       {SIGNUP_KAFKA_FLAG_NAMES, SIGNUP_USERNAME_FLAG_NAMES, "listen", "gateway_id",
        "delivery_timeout_ms",
-       "shutdown_grace_ms", "log_level"});
-  signup::InitLogging("signup-gateway");
+       "shutdown_grace_ms", SIGNUP_LOGGING_FLAG_NAMES});
+  if (const absl::Status logging = signup::InitLogging("signup-gateway"); !logging.ok()) {
+    spdlog::error("{}", logging.message());
+    return 2;
+  }
 
   const absl::StatusOr<signup::UsernamePolicy> username_policy =
       signup::UsernamePolicyFromFlags();

@@ -60,8 +60,11 @@ int main(int argc, char** argv) {
   signup::ParseFlagsWithEnvironment(
       argc, argv, kUsage,
       {SIGNUP_KAFKA_FLAG_NAMES, SIGNUP_USERNAME_FLAG_NAMES, "partition", "database", "listen", "batch_size",
-       "retry_max_ms", "decision_retention_hours", "log_level"});
-  signup::InitLogging("signup-worker");
+       "retry_max_ms", "decision_retention_hours", SIGNUP_LOGGING_FLAG_NAMES});
+  if (const absl::Status logging = signup::InitLogging("signup-worker"); !logging.ok()) {
+    spdlog::error("{}", logging.message());
+    return 2;
+  }
 
   const int32_t partition = absl::GetFlag(FLAGS_partition);
   const std::string database = absl::GetFlag(FLAGS_database);
