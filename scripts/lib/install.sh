@@ -19,7 +19,7 @@ SIGNUP_DEBIAN_PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libpqxx-dev libabsl-dev libspdlog-dev
-  libgtest-dev libgmock-dev libicu-dev
+  libgtest-dev libgmock-dev libicu-dev prometheus-cpp-dev
   postgresql-15
   openjdk-17-jre-headless maven
 )

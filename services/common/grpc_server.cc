@@ -25,7 +25,7 @@ absl::StatusOr<StartedServer> StartGrpcServer(
   if (started.server == nullptr || started.port == 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", listen_address,
-        ": the address is invalid or in use; choose another with --listen"));
+        ": the address is invalid or in use; choose another address"));
   }
   SetServing(*started.server, false);
   return started;

@@ -2,10 +2,11 @@
 
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/request_id.h"
-#include "services/gateway/invalid_argument.h"
+#include "services/common/invalid_argument.h"
 #include "signup/kafka/v1/messages.pb.h"
 #include "services/common/logging.h"
 
@@ -75,9 +76,10 @@ void SignupReactor::Start(const v1::SignupRequest& request) {
       });
   if (!enqueued.ok()) {
     Unref();
+    context_.metrics->CountKafkaError("produce");
     context_.router->Unregister(request_id_, router_key_);
-    spdlog::warn("signup not enqueued request_id={} error=\"{}\"", request_id_,
-                 enqueued.message());
+    spdlog::warn("signup not enqueued request_id={} username=\"{}\" error=\"{}\"",
+                 request_id_, username_, enqueued.message());
     FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                             absl::StrCat(enqueued.message(),
                                          "; nothing was accepted, retry later")));
@@ -87,8 +89,9 @@ void SignupReactor::Start(const v1::SignupRequest& request) {
 void SignupReactor::OnDelivered(const DeliveryReport& report) {
   if (!report.status.ok()) {
     context_.router->Unregister(request_id_, router_key_);
-    spdlog::warn("signup not accepted request_id={} error=\"{}\"", request_id_,
-                 report.status.message());
+    context_.metrics->CountKafkaError("produce");
+    spdlog::warn("signup not accepted request_id={} username=\"{}\" error=\"{}\"",
+                 request_id_, username_, report.status.message());
     FinishOnce(grpc::Status(
         grpc::StatusCode::UNAVAILABLE,
         absl::StrCat(report.status.message(),
@@ -98,6 +101,7 @@ void SignupReactor::OnDelivered(const DeliveryReport& report) {
   spdlog::debug("signup accepted request_id={} partition={} offset={}", request_id_,
                 report.partition, report.offset);
 
+  context_.metrics->ObserveSignupStage("accepted", absl::Now() - started_);
   std::unique_lock lock(mutex_);
   if (finish_status_.has_value()) return;
   accepted_ = Accepted{report.partition, report.offset};
@@ -109,6 +113,7 @@ void SignupReactor::OnDelivered(const DeliveryReport& report) {
 
   for (v1::Decision& early : early_decisions_) {
     if (!IsOwnDecision(early)) continue;
+    RecordOutcome(early);
     v1::SignupEvent outcome;
     *outcome.mutable_outcome() = std::move(early);
     queue_.push_back(std::move(outcome));
@@ -141,6 +146,7 @@ bool SignupReactor::OnDecision(const v1::Decision& decision) {
   spdlog::debug("signup decided request_id={} partition={} offset={} outcome={} replay={}",
                 request_id_, decision.partition(), decision.offset(),
                 v1::Outcome_Name(decision.outcome()), decision.replay());
+  RecordOutcome(decision);
   v1::SignupEvent outcome;
   *outcome.mutable_outcome() = decision;
   queue_.push_back(std::move(outcome));
@@ -149,11 +155,18 @@ bool SignupReactor::OnDecision(const v1::Decision& decision) {
   return true;
 }
 
+void SignupReactor::RecordOutcome(const v1::Decision& decision) {
+  context_.metrics->ObserveSignupStage("decided", absl::Now() - started_);
+  context_.metrics->CountOutcome(v1::Outcome_Name(decision.outcome()));
+}
+
 void SignupReactor::OnWriteDone(bool ok) {
   std::unique_lock lock(mutex_);
   writing_ = false;
   if (!ok) {
     // The stream is broken (the client left); nothing more can be written.
+    spdlog::info("signup stream broken, the caller left request_id={} username=\"{}\"",
+                 request_id_, username_);
     queue_.clear();
     if (!finish_status_.has_value() || finish_status_->ok()) {
       finish_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "write failed");
@@ -197,6 +210,9 @@ void SignupReactor::Pump(std::unique_lock<std::mutex>& lock) {
     finished_ = true;
     const grpc::Status status = *finish_status_;
     lock.unlock();
+    context_.metrics->CountRequest(
+        "Signup",
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
     Finish(status);
   }
 }

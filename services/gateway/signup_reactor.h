@@ -31,7 +31,9 @@
 
 #include "services/common/kafka_producer.h"
 #include "services/common/username_policy.h"
+#include "absl/time/time.h"
 #include "services/gateway/decision_router.h"
+#include "services/gateway/gateway_metrics.h"
 #include "signup/v1/signup.grpc.pb.h"
 
 namespace signup {
@@ -47,6 +49,8 @@ struct SignupContext {
   const std::atomic<bool>* accepting = nullptr;
   // How usernames are canonicalized; must not be null.
   const UsernamePolicy* username_policy = nullptr;
+  // Must not be null.
+  GatewayMetrics* metrics = nullptr;
 };
 
 class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
@@ -65,6 +69,8 @@ class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
   void Start(const v1::SignupRequest& request);
   void OnDelivered(const DeliveryReport& report);
   bool OnDecision(const v1::Decision& decision);
+  // Records the latency and outcome of this call's decision.
+  void RecordOutcome(const v1::Decision& decision);
   // True when `decision` is for the request that this call produced.
   bool IsOwnDecision(const v1::Decision& decision) const;
 
@@ -78,6 +84,7 @@ class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
   void Unref();
 
   const SignupContext& context_;
+  const absl::Time started_ = absl::Now();
   std::string request_id_;
   std::string username_;
   std::atomic<int> references_{1};

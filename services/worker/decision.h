@@ -19,6 +19,9 @@ struct ConsumedRequest {
   int64_t offset = 0;
   std::string key;
   std::string payload;
+  // When the producer wrote the message (Kafka's CreateTime); InfinitePast
+  // when the message has no timestamp.
+  absl::Time written_at = absl::InfinitePast();
 };
 
 // A request after CheckRequest, before the database decides it. A request that cannot be a claim carries `rejection_reason`.

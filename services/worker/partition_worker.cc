@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/backoff.h"
 #include "services/common/logging.h"
+#include "services/common/unicode_text.h"
 
 namespace signup {
 namespace {
@@ -27,34 +28,138 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& value) {
 
 PartitionWorker::PartitionWorker(WorkerOptions options,
                                  std::unique_ptr<PartitionStore> store,
-                                 std::function<void(bool)> on_serving)
+                                 std::function<void(bool)> on_serving,
+                                 WorkerMetrics* metrics)
     : options_(std::move(options)),
       store_(std::move(store)),
-      on_serving_(std::move(on_serving)) {}
+      on_serving_(std::move(on_serving)),
+      metrics_(metrics) {}
 
-void PartitionWorker::SetServing(bool serving) {
-  if (serving == serving_) return;
-  serving_ = serving;
-  on_serving_(serving);
+void PartitionWorker::UpdateConditions(
+    const std::function<void(WorkerConditions&)>& change) {
+  std::lock_guard lock(mutex_);
+  change(snapshot_.conditions);
+  const bool serving = IsServing(snapshot_.conditions);
+  metrics_->SetState(StateOf(snapshot_.conditions), serving);
+  if (serving != serving_) {
+    serving_ = serving;
+    on_serving_(serving);
+  }
+  changed_.notify_all();
+}
+
+void PartitionWorker::RecordError(const char* operation, const char* system,
+                                  const absl::Status& status) {
+  metrics_->CountError(system, operation);
+  std::lock_guard lock(mutex_);
+  snapshot_.last_error = {.operation = operation,
+                          .message = std::string(status.message()),
+                          .time = absl::Now()};
+}
+
+WorkerSnapshot PartitionWorker::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+void PartitionWorker::Stop() {
+  stopping_ = true;
+  UpdateConditions([](WorkerConditions& conditions) { conditions.draining = true; });
+}
+
+void PartitionWorker::Pause(std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (snapshot_.conditions.pause_requested) return;
+    snapshot_.paused_at = absl::Now();
+    snapshot_.pause_reason = std::move(reason);
+  }
+  spdlog::info("pause requested partition={} reason={}", options_.partition,
+               QuoteForMessage(Snapshot().pause_reason, 200));
+  UpdateConditions([](WorkerConditions& conditions) { conditions.pause_requested = true; });
+}
+
+void PartitionWorker::Resume() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!snapshot_.conditions.pause_requested) return;
+    snapshot_.paused_at = absl::InfinitePast();
+    snapshot_.pause_reason.clear();
+  }
+  spdlog::info("resume requested partition={}", options_.partition);
+  UpdateConditions([](WorkerConditions& conditions) { conditions.pause_requested = false; });
+}
+
+bool PartitionWorker::WaitUntilPaused(absl::Duration timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] {
+    const WorkerConditions& conditions = snapshot_.conditions;
+    return !conditions.pause_requested || conditions.paused || !conditions.active ||
+           conditions.draining;
+  });
+}
+
+void PartitionWorker::WaitWhilePaused() {
+  std::unique_lock lock(mutex_);
+  if (!snapshot_.conditions.pause_requested) return;
+  lock.unlock();
+  UpdateConditions([](WorkerConditions& conditions) { conditions.paused = true; });
+  spdlog::info("worker paused partition={} next_offset={}", options_.partition,
+               next_offset_);
+  lock.lock();
+  changed_.wait(lock, [&] {
+    return !snapshot_.conditions.pause_requested || snapshot_.conditions.draining;
+  });
+  lock.unlock();
+  UpdateConditions([](WorkerConditions& conditions) { conditions.paused = false; });
+  if (!stopping_) {
+    spdlog::info("worker resumed partition={} next_offset={}", options_.partition,
+                 next_offset_);
+  }
+}
+
+void PartitionWorker::CountDecisions(const std::vector<Decision>& decisions) {
+  std::lock_guard lock(mutex_);
+  DecisionCounts& counts = snapshot_.decisions;
+  for (const Decision& decision : decisions) {
+    switch (decision.outcome) {
+      case Outcome::kCreated: ++counts.created; break;
+      case Outcome::kUsernameTaken: ++counts.username_taken; break;
+      case Outcome::kRejected: ++counts.rejected; break;
+    }
+    if (decision.is_replay()) ++counts.replayed;
+    metrics_->CountDecision(OutcomeName(decision.outcome), decision.is_replay());
+  }
+  snapshot_.next_offset = next_offset_;
+  metrics_->SetNextOffset(next_offset_);
 }
 
 template <typename Operation>
-auto PartitionWorker::Retry(const char* operation_name, Operation operation)
-    -> decltype(operation()) {
+auto PartitionWorker::Retry(const char* operation_name, const char* system,
+                            Operation operation) -> decltype(operation()) {
   Backoff backoff(options_.retry_initial, options_.retry_max);
   while (true) {
     auto result = operation();
     const absl::Status& status = StatusOf(result);
     if (status.ok() || !IsRetryable(status)) {
-      if (status.ok() && backoff.attempt() > 0) {
-        spdlog::info("{} succeeded after {} retries partition={}", operation_name,
-                     backoff.attempt(), options_.partition);
+      if (backoff.attempt() > 0) {
+        UpdateConditions([](WorkerConditions& conditions) { conditions.retrying = false; });
+        if (status.ok()) {
+          spdlog::info("{} succeeded after {} retries partition={}", operation_name,
+                       backoff.attempt(), options_.partition);
+        }
       }
       return result;
     }
-    if (stopping_) return absl::CancelledError("the worker is stopping");
+    RecordError(operation_name, system, status);
+    if (stopping_) {
+      spdlog::warn("{} failed while stopping, not retrying partition={} error=\"{}\"",
+                   operation_name, options_.partition, status.message());
+      return absl::CancelledError("the worker is stopping");
+    }
 
-    SetServing(false);
+    UpdateConditions([](WorkerConditions& conditions) { conditions.retrying = true; });
+    metrics_->CountRetry(system, operation_name);
     const absl::Duration delay = backoff.NextDelay();
     spdlog::warn("{} failed, retrying in {} partition={} attempt={} error=\"{}\"",
                  operation_name, absl::FormatDuration(delay), options_.partition,
@@ -81,9 +186,18 @@ absl::Status PartitionWorker::AcquirePartition() {
   bool standby_logged = false;
   while (!stopping_) {
     absl::StatusOr<int64_t> next_offset =
-        Retry("opening the database", [&] { return store_->Open(options_.partition); });
+        Retry("opening the database", "postgres", [&] { return store_->Open(options_.partition); });
     if (next_offset.ok()) {
       next_offset_ = *next_offset;
+      {
+        std::lock_guard lock(mutex_);
+        snapshot_.next_offset = next_offset_;
+      }
+      metrics_->SetNextOffset(next_offset_);
+      UpdateConditions([](WorkerConditions& conditions) {
+        conditions.started = true;
+        conditions.active = true;
+      });
       if (standby_logged) {
         spdlog::info("standby took over partition={} next_offset={}", options_.partition,
                      next_offset_);
@@ -95,7 +209,7 @@ absl::Status PartitionWorker::AcquirePartition() {
     // Another worker owns the partition: wait as a standby, NOT_SERVING,
     // and try again shortly. PostgreSQL frees the lock as soon as the
     // owner's session ends.
-    SetServing(false);
+    UpdateConditions([](WorkerConditions& conditions) { conditions.started = true; });
     if (!standby_logged) {
       spdlog::info("waiting as standby partition={} reason=\"{}\"", options_.partition,
                    next_offset.status().message());
@@ -109,7 +223,7 @@ absl::Status PartitionWorker::AcquirePartition() {
 absl::Status PartitionWorker::Run() {
   if (absl::Status created = CreateKafkaClients(); !created.ok()) return created;
 
-  absl::StatusOr<int32_t> partition_count = Retry("reading the request topic", [&] {
+  absl::StatusOr<int32_t> partition_count = Retry("reading the request topic", "kafka", [&] {
     return consumer_->PartitionCount(options_.request_topic, absl::Seconds(10));
   });
   if (!partition_count.ok()) {
@@ -117,6 +231,10 @@ absl::Status PartitionWorker::Run() {
                                                        : partition_count.status();
   }
   partition_count_ = *partition_count;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_.partition_count = partition_count_;
+  }
   if (options_.partition >= partition_count_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--partition=", options_.partition, " does not exist: topic ",
@@ -125,20 +243,20 @@ absl::Status PartitionWorker::Run() {
 
   while (!stopping_) {
     const absl::Status status = RunAsOwner();
+    UpdateConditions([](WorkerConditions& conditions) { conditions.active = false; });
     if (!absl::IsAborted(status)) {
-      SetServing(false);
       if (absl::IsCancelled(status)) break;
       return status;
     }
     // Another worker took the partition (this one lost its database
     // session, for example). Give up the lock, if still held, and wait as
     // a standby; the batch in memory is dropped and read again later.
-    SetServing(false);
+    RecordError("owning the partition", "postgres", status);
     store_->Close();
-    spdlog::warn("lost ownership of partition={}, waiting as standby error=\"{}\"",
-                 options_.partition, status.message());
+    spdlog::warn("lost ownership of the partition, waiting as standby partition={} "
+                 "next_offset={} error=\"{}\"",
+                 options_.partition, next_offset_, status.message());
   }
-  SetServing(false);
   spdlog::info("worker stopped partition={} next_offset={}", options_.partition,
                next_offset_);
   return absl::OkStatus();
@@ -155,12 +273,14 @@ absl::Status PartitionWorker::RunAsOwner() {
   }
   spdlog::info("worker reading partition={} topic={} next_offset={}",
                options_.partition, options_.request_topic, next_offset_);
-  SetServing(true);
 
   while (!stopping_) {
+    WaitWhilePaused();
+    if (stopping_) break;
     std::vector<ConsumedRequest> batch = PollBatch();
     if (batch.empty()) {
       ProbeKafka();
+      if (absl::Status probed = ProbeDatabase(); absl::IsAborted(probed)) return probed;
       PruneIfDue();
       continue;
     }
@@ -172,20 +292,35 @@ absl::Status PartitionWorker::RunAsOwner() {
           request, {.partition_count = partition_count_,
                     .username_policy = &options_.username_policy}));
       if (!requests.back().is_claim()) {
-        ++rejected_count_;
-        spdlog::warn("request rejected partition={} offset={} request_id={} "
-                     "rejected_total={} reason=\"{}\"",
-                     request.partition, request.offset, requests.back().request_id,
-                     rejected_count_, requests.back().rejection_reason);
+        // The request id and username come unchecked from Kafka, so they
+        // are quoted and escaped.
+        spdlog::warn("request rejected partition={} offset={} request_id={} username={} "
+                     "reason=\"{}\"",
+                     request.partition, request.offset,
+                     QuoteForMessage(requests.back().request_id),
+                     QuoteForMessage(requests.back().username),
+                     requests.back().rejection_reason);
       }
     }
 
+    const absl::Time commit_started = absl::Now();
     absl::StatusOr<std::vector<Decision>> decisions = Retry(
-        "committing a batch", [&] { return store_->CommitBatch(next_offset_, requests); });
+        "committing a batch", "postgres", [&] { return store_->CommitBatch(next_offset_, requests); });
     if (!decisions.ok()) return decisions.status();
+    const absl::Time committed = absl::Now();
+    metrics_->ObserveBatchCommit(committed - commit_started);
+    for (const ConsumedRequest& request : batch) {
+      if (request.written_at != absl::InfinitePast()) {
+        metrics_->ObserveRequestWait(committed - request.written_at);
+      }
+    }
     next_offset_ = batch.back().offset + 1;
-    kafka_reachable_ = true;  // The batch came from the broker.
-    SetServing(true);
+    CountDecisions(*decisions);
+    // The batch came from the broker and went to the database.
+    UpdateConditions([](WorkerConditions& conditions) {
+      conditions.kafka_reachable = true;
+      conditions.database_reachable = true;
+    });
     spdlog::debug("batch committed partition={} first_offset={} next_offset={} size={}",
                   options_.partition, batch.front().offset, next_offset_, batch.size());
 
@@ -204,19 +339,40 @@ void PartitionWorker::ProbeKafka() {
   // metadata once a second to learn whether the broker responds.
   const absl::Time now = absl::Now();
   if (now < next_kafka_probe_) return;
-  next_kafka_probe_ = now + absl::Seconds(1);
+  next_kafka_probe_ = now + options_.probe_interval;
 
   const absl::StatusOr<int32_t> probe =
       consumer_->PartitionCount(options_.request_topic, absl::Seconds(1));
-  if (probe.ok() == kafka_reachable_) return;
-  kafka_reachable_ = probe.ok();
-  SetServing(kafka_reachable_);
-  if (kafka_reachable_) {
+  if (!probe.ok()) RecordError("probing Kafka", "kafka", probe.status());
+  if (probe.ok() == Snapshot().conditions.kafka_reachable) return;
+  UpdateConditions(
+      [&](WorkerConditions& conditions) { conditions.kafka_reachable = probe.ok(); });
+  if (probe.ok()) {
     spdlog::info("Kafka reachable again partition={}", options_.partition);
   } else {
     spdlog::warn("Kafka unreachable partition={} error=\"{}\"", options_.partition,
                  probe.status().message());
   }
+}
+
+absl::Status PartitionWorker::ProbeDatabase() {
+  const absl::Time now = absl::Now();
+  if (now < next_database_probe_) return absl::OkStatus();
+  next_database_probe_ = now + options_.probe_interval;
+
+  const absl::Status ping = store_->Ping();
+  if (absl::IsAborted(ping)) return ping;
+  if (!ping.ok()) RecordError("pinging the database", "postgres", ping);
+  if (ping.ok() == Snapshot().conditions.database_reachable) return absl::OkStatus();
+  UpdateConditions(
+      [&](WorkerConditions& conditions) { conditions.database_reachable = ping.ok(); });
+  if (ping.ok()) {
+    spdlog::info("database reachable again partition={}", options_.partition);
+  } else {
+    spdlog::warn("database unreachable partition={} error=\"{}\"", options_.partition,
+                 ping.message());
+  }
+  return absl::OkStatus();
 }
 
 void PartitionWorker::PruneIfDue() {
@@ -229,8 +385,11 @@ void PartitionWorker::PruneIfDue() {
   while (!stopping_) {
     absl::StatusOr<int64_t> deleted = store_->PruneDecisions(cutoff, 1000);
     if (!deleted.ok()) {
-      spdlog::warn("pruning decisions failed partition={} error=\"{}\"",
-                   options_.partition, deleted.status().message());
+      RecordError("pruning decisions", "postgres", deleted.status());
+      spdlog::warn("pruning decisions failed, trying again in {} partition={} "
+                   "error=\"{}\"",
+                   absl::FormatDuration(options_.prune_interval), options_.partition,
+                   deleted.status().message());
       break;
     }
     total += *deleted;
@@ -251,6 +410,7 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
       // librdkafka retries by itself, and a broker outage fails every poll:
       // log the 1st, 2nd, 4th, 8th ... failure in a row.
       ++consecutive_poll_failures_;
+      RecordError("reading Kafka", "kafka", message.status());
       if ((consecutive_poll_failures_ & (consecutive_poll_failures_ - 1)) == 0) {
         spdlog::warn("reading Kafka failed partition={} next_offset={} failures={} "
                      "error=\"{}\"",
@@ -268,6 +428,10 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
     request.offset = raw.offset();
     if (raw.key() != nullptr) request.key = *raw.key();
     request.payload.assign(static_cast<const char*>(raw.payload()), raw.len());
+    const RdKafka::MessageTimestamp timestamp = raw.timestamp();
+    if (timestamp.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE) {
+      request.written_at = absl::FromUnixMillis(timestamp.timestamp);
+    }
     batch.push_back(std::move(request));
     // Later requests of the batch only take what has already arrived.
     timeout = absl::ZeroDuration();
@@ -321,14 +485,16 @@ absl::Status PartitionWorker::Publish(const std::vector<Decision>& decisions) {
 
 absl::Status PartitionWorker::PublishAndMark(const std::vector<Decision>& decisions) {
   if (decisions.empty()) return absl::OkStatus();
+  const absl::Time publish_started = absl::Now();
   absl::Status published =
-      Retry("publishing decisions", [&] { return Publish(decisions); });
+      Retry("publishing decisions", "kafka", [&] { return Publish(decisions); });
   if (!published.ok()) return published;
+  metrics_->ObservePublish(absl::Now() - publish_started);
 
   std::vector<int64_t> offsets;
   offsets.reserve(decisions.size());
   for (const Decision& decision : decisions) offsets.push_back(decision.offset);
-  return Retry("marking decisions published",
+  return Retry("marking decisions published", "postgres",
                [&] { return store_->MarkPublished(offsets); });
 }
 
@@ -336,7 +502,7 @@ absl::Status PartitionWorker::RepublishUnpublished() {
   size_t total = 0;
   while (!stopping_) {
     absl::StatusOr<std::vector<Decision>> unpublished = Retry(
-        "loading unpublished decisions",
+        "loading unpublished decisions", "postgres",
         [&] { return store_->LoadUnpublished(options_.batch_size); });
     if (!unpublished.ok()) return unpublished.status();
     if (unpublished->empty()) break;

@@ -16,9 +16,11 @@
 #define SIGNUP_SERVICES_WORKER_PARTITION_WORKER_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,8 @@
 #include "services/common/kafka_producer.h"
 #include "services/common/username_policy.h"
 #include "services/worker/partition_store.h"
+#include "services/worker/worker_metrics.h"
+#include "services/worker/worker_state.h"
 
 namespace signup {
 
@@ -51,14 +55,49 @@ struct WorkerOptions {
   absl::Duration prune_interval = absl::Minutes(1);
   // The policy every claimed username must be valid and canonical under.
   UsernamePolicy username_policy;
+  // How often an idle worker checks that the broker and its database
+  // still answer.
+  absl::Duration probe_interval = absl::Seconds(1);
+};
+
+// Decisions committed since the worker started, by kind.
+struct DecisionCounts {
+  int64_t created = 0;
+  int64_t username_taken = 0;
+  int64_t rejected = 0;
+  // Replays are also counted under the kind of the decision they repeat.
+  int64_t replayed = 0;
+};
+
+// The most recent error that the worker caught and retried or recovered
+// from.
+struct CaughtError {
+  std::string operation;
+  std::string message;
+  absl::Time time = absl::InfinitePast();
+};
+
+// A consistent copy of what the worker is doing, for the admin API.
+struct WorkerSnapshot {
+  WorkerConditions conditions;
+  // -1 until the worker has read it from its database.
+  int64_t next_offset = -1;
+  // 0 until the worker has read the topic's metadata.
+  int32_t partition_count = 0;
+  DecisionCounts decisions;
+  // Empty operation when nothing failed since the start.
+  CaughtError last_error;
+  absl::Time paused_at = absl::InfinitePast();
+  std::string pause_reason;
 };
 
 class PartitionWorker {
  public:
-  // `on_serving` is called with true once the worker reads its partition and
-  // with false whenever it cannot make progress; it must not block.
+  // `on_serving` is called with the new value whenever IsServing of the
+  // worker's conditions changes; it must not block. `metrics` records what
+  // the worker does and must outlive it.
   PartitionWorker(WorkerOptions options, std::unique_ptr<PartitionStore> store,
-                  std::function<void(bool)> on_serving);
+                  std::function<void(bool)> on_serving, WorkerMetrics* metrics);
 
   // Runs until Stop is called, retrying every PostgreSQL and Kafka failure
   // with bounded backoff. While another worker owns the partition, waits as
@@ -68,14 +107,49 @@ class PartitionWorker {
   // schema, or a partition that the topic does not have.
   absl::Status Run();
 
-  // Asks Run to return after the batch in progress; thread-safe.
-  void Stop() { stopping_ = true; }
+  // Asks Run to return after the batch in progress has been committed and
+  // its decisions published; the worker reports NOT_SERVING (draining) at
+  // once. Thread-safe.
+  void Stop();
+
+  // Asks the worker to stop deciding requests after the batch in progress;
+  // requests then wait in Kafka. `reason` is kept for GetStatus. Pausing a
+  // paused worker changes nothing. Thread-safe.
+  void Pause(std::string reason);
+
+  // Continues deciding requests where the worker paused. Thread-safe.
+  void Resume();
+
+  // Waits up to `timeout` until a requested pause has taken effect: the
+  // batch in progress is done and nothing more is read. Returns true at
+  // once when the worker is not active (a standby has nothing to finish)
+  // or no pause is requested. Thread-safe.
+  bool WaitUntilPaused(absl::Duration timeout);
+
+  // Returns what the worker is doing right now. Thread-safe.
+  WorkerSnapshot Snapshot() const;
 
  private:
   // Retries `operation` until it succeeds, returns a fatal status or Stop is
   // called (CANCELLED). UNAVAILABLE and DEADLINE_EXCEEDED are retried.
+  // `system` ("kafka" or "postgres") labels the error and retry metrics.
   template <typename Operation>
-  auto Retry(const char* operation_name, Operation operation) -> decltype(operation());
+  auto Retry(const char* operation_name, const char* system, Operation operation)
+      -> decltype(operation());
+
+  // Changes the recorded conditions under the lock and reports a change of
+  // serving status.
+  void UpdateConditions(const std::function<void(WorkerConditions&)>& change);
+  // Records an error that was caught, for GetStatus and the metrics.
+  void RecordError(const char* operation, const char* system,
+                   const absl::Status& status);
+  // Blocks while an operator's pause is in effect, or until Stop.
+  void WaitWhilePaused();
+  // Counts committed decisions by kind.
+  void CountDecisions(const std::vector<Decision>& decisions);
+  // While the partition is idle, checks once per probe interval that the
+  // database answers. Returns ABORTED when the writer lock was lost.
+  absl::Status ProbeDatabase();
 
   absl::Status CreateKafkaClients();
   // Takes the partition's writer lock, waiting as a standby while another
@@ -93,23 +167,28 @@ class PartitionWorker {
   absl::Status Publish(const std::vector<Decision>& decisions);
   absl::Status PublishAndMark(const std::vector<Decision>& decisions);
   absl::Status RepublishUnpublished();
-  void SetServing(bool serving);
 
   WorkerOptions options_;
   std::unique_ptr<PartitionStore> store_;
   std::function<void(bool)> on_serving_;
+  WorkerMetrics* metrics_;
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<KafkaConsumer> consumer_;
   int64_t next_offset_ = 0;
   int32_t partition_count_ = 0;
-  int64_t rejected_count_ = 0;
   absl::Time next_prune_ = absl::InfinitePast();
   absl::Time next_kafka_probe_ = absl::InfinitePast();
-  bool kafka_reachable_ = true;
+  absl::Time next_database_probe_ = absl::InfinitePast();
   // Failed polls since the last successful one, to rate-limit their logs.
   int64_t consecutive_poll_failures_ = 0;
-  bool serving_ = false;
   std::atomic<bool> stopping_{false};
+
+  // What Snapshot returns, guarded by mutex_; the loop's own copies above
+  // are its alone.
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  WorkerSnapshot snapshot_;
+  bool serving_ = false;
 };
 
 }  // namespace signup

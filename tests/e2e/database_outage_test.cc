@@ -2,12 +2,15 @@
 // retries, and decides the waiting request once the database is back.
 #include <cstdlib>
 #include <future>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/partitioner.h"
+#include "signup/admin/v1/admin.pb.h"
 #include "tests/support/cluster.h"
+#include "tests/support/operator_tools.h"
 
 namespace signup {
 namespace {
@@ -58,6 +61,22 @@ TEST(DatabaseOutageTest, ThirtySecondsThenResumes) {
   EXPECT_TRUE(not_serving.ok()) << not_serving;
   EXPECT_TRUE(cluster.WorkerRunning(0));
 
+  // The admin API reports the outage while it lasts.
+  const testing::CommandResult during_outage =
+      testing::Grpcurl(cluster.worker_admin_address(0), "signup.admin.v1.WorkerAdmin/GetStatus");
+  ASSERT_EQ(during_outage.exit_code, 0) << during_outage.output;
+  admin::v1::WorkerStatus status;
+  ASSERT_TRUE(testing::ParseJson(during_outage.output, &status).ok());
+  EXPECT_EQ(status.state(), admin::v1::STATE_RETRYING);
+  EXPECT_FALSE(status.serving());
+  EXPECT_FALSE(status.database().reachable());
+  EXPECT_FALSE(status.database().error().empty());
+  // Whichever failed first: the commit of the waiting claim, or the ping
+  // of an idle worker.
+  EXPECT_TRUE(status.last_error().operation() == "committing a batch" ||
+              status.last_error().operation() == "pinging the database")
+      << status.last_error().operation();
+
   // The outage lasts 30 seconds in all: long enough for many retries, each
   // of them bounded by the worker's --retry-max-ms of 1 second.
   absl::SleepFor(outage_end - absl::Now());
@@ -75,6 +94,21 @@ TEST(DatabaseOutageTest, ThirtySecondsThenResumes) {
       testing::WaitForServing(cluster.worker_address(0), absl::Seconds(60));
   EXPECT_TRUE(serving.ok()) << serving;
   EXPECT_TRUE(cluster.WorkerRunning(0));
+
+  // The metrics count the failed commits and their retries.
+  absl::StatusOr<std::string> metrics =
+      testing::HttpGet(cluster.worker_metrics_port(0), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  const std::optional<double> errors = testing::MetricValue(
+      *metrics, "signup_worker_errors_total{operation=\"committing a batch\",partition=\"0\","
+                "system=\"postgres\"}");
+  const std::optional<double> retries = testing::MetricValue(
+      *metrics, "signup_worker_retries_total{operation=\"committing a batch\",partition=\"0\","
+                "system=\"postgres\"}");
+  ASSERT_TRUE(errors.has_value()) << *metrics;
+  ASSERT_TRUE(retries.has_value()) << *metrics;
+  EXPECT_GE(*errors, 5);
+  EXPECT_GE(*retries, 5);
 
   // The request decided after the outage is stored once, after the first.
   const auto decisions = cluster.StoredDecisions(0);

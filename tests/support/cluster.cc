@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/partitioner.h"
@@ -23,13 +24,15 @@ using grpc::health::v1::HealthCheckResponse;
 void StopProcess(Subprocess& process, int signal_number, const std::string& name) {
   process.Signal(signal_number);
   const std::optional<int> status = process.Wait(absl::Seconds(30));
-  if (signal_number != SIGTERM) return;
-  EXPECT_TRUE(status.has_value()) << name << " still runs 30 s after SIGTERM\n"
+  if (signal_number != SIGTERM && signal_number != SIGINT) return;
+  const std::string signal_name = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  EXPECT_TRUE(status.has_value()) << name << " still runs 30 s after " << signal_name << "\n"
                                   << TailOfFile(process.log_path());
   if (!status.has_value()) return;
-  EXPECT_TRUE(WIFEXITED(*status)) << name << " ended by a signal after SIGTERM\n"
+  EXPECT_TRUE(WIFEXITED(*status)) << name << " ended by a signal after " << signal_name
+                                  << "\n"
                                   << TailOfFile(process.log_path());
-  EXPECT_EQ(WEXITSTATUS(*status), 0) << name << " failed after SIGTERM\n"
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << name << " failed after " << signal_name << "\n"
                                      << TailOfFile(process.log_path(), 60);
 }
 
@@ -126,12 +129,15 @@ TestCluster::TestCluster(int32_t partitions)
     : partitions_(partitions),
       topics_(CreateTestTopics(partitions)),
       log_directory_(ScratchDirectory("cluster")),
-      gateway_port_(FreePort()) {
+      gateway_port_(FreePort()),
+      gateway_metrics_port_(FreePort()) {
   std::vector<std::string> migrate = {SIGNUP_ADMIN_BINARY, "migrate"};
   for (int32_t partition = 0; partition < partitions; ++partition) {
     databases_.push_back(std::make_unique<TemporaryDatabase>(partition % 3));
     migrate.push_back(databases_.back()->dsn());
     worker_ports_.push_back(FreePort());
+    worker_admin_ports_.push_back(FreePort());
+    worker_metrics_ports_.push_back(FreePort());
   }
   absl::StatusOr<std::unique_ptr<Subprocess>> admin =
       Subprocess::Start(migrate, log_directory_ + "/admin.log");
@@ -173,12 +179,31 @@ bool TestCluster::WorkerRunning(int32_t partition) {
   return it != workers_.end() && it->second->Running();
 }
 
+std::string TestCluster::worker_admin_address(int32_t partition) const {
+  return absl::StrCat("127.0.0.1:", worker_admin_ports_[partition]);
+}
+
+int TestCluster::worker_metrics_port(int32_t partition) const {
+  return worker_metrics_ports_[partition];
+}
+
+std::string TestCluster::WorkerAdminAddresses() const {
+  std::vector<std::string> addresses;
+  for (int32_t partition = 0; partition < partitions_; ++partition) {
+    addresses.push_back(worker_admin_address(partition));
+  }
+  return absl::StrJoin(addresses, ",");
+}
+
 absl::StatusOr<std::unique_ptr<Subprocess>> TestCluster::SpawnWorker(
-    int32_t partition, const std::string& address, const std::string& log_name) {
+    int32_t partition, const std::string& address, int admin_port, int metrics_port,
+    const std::string& log_name) {
   std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
                                    absl::StrCat("--partition=", partition),
                                    absl::StrCat("--database=", database_dsn(partition)),
                                    absl::StrCat("--listen=", address),
+                                   absl::StrCat("--admin-listen=127.0.0.1:", admin_port),
+                                   absl::StrCat("--metrics-listen=127.0.0.1:", metrics_port),
                                    "--retry-max-ms=1000"};
   for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
   return Subprocess::Start(argv, absl::StrCat(log_directory_, "/", log_name, ".log"));
@@ -187,7 +212,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> TestCluster::SpawnWorker(
 absl::Status TestCluster::StartWorker(int32_t partition) {
   const std::string address = worker_address(partition);
   absl::StatusOr<std::unique_ptr<Subprocess>> worker =
-      SpawnWorker(partition, address, absl::StrCat("worker-", partition));
+      SpawnWorker(partition, address, worker_admin_ports_[partition],
+                  worker_metrics_ports_[partition], absl::StrCat("worker-", partition));
   if (!worker.ok()) return worker.status();
   workers_[partition] = std::move(*worker);
   return WaitForServing(address, absl::Seconds(60));
@@ -198,7 +224,9 @@ absl::StatusOr<std::unique_ptr<Subprocess>> TestCluster::StartWorkerProcess(
   std::vector<std::string> argv = {SIGNUP_WORKER_BINARY,
                                    absl::StrCat("--partition=", partition),
                                    absl::StrCat("--database=", database_dsn(partition)),
-                                   absl::StrCat("--listen=127.0.0.1:", FreePort())};
+                                   absl::StrCat("--listen=127.0.0.1:", FreePort()),
+                                   absl::StrCat("--admin-listen=127.0.0.1:", FreePort()),
+                                   absl::StrCat("--metrics-listen=127.0.0.1:", FreePort())};
   for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
   for (const std::string& flag : extra_flags) argv.push_back(flag);
   return Subprocess::Start(argv, absl::StrCat(log_directory_, "/extra-worker-", partition,
@@ -211,9 +239,12 @@ std::string TestCluster::standby_address(int32_t partition) const {
 
 absl::Status TestCluster::StartStandbyWorker(int32_t partition) {
   standby_ports_[partition] = FreePort();
+  standby_admin_ports_[partition] = FreePort();
+  standby_metrics_ports_[partition] = FreePort();
   const std::string address = standby_address(partition);
   absl::StatusOr<std::unique_ptr<Subprocess>> standby =
-      SpawnWorker(partition, address, absl::StrCat("standby-", partition));
+      SpawnWorker(partition, address, standby_admin_ports_[partition],
+                  standby_metrics_ports_[partition], absl::StrCat("standby-", partition));
   if (!standby.ok()) return standby.status();
   standbys_[partition] = std::move(*standby);
   return WaitForHealth(address, false, absl::Seconds(60));
@@ -224,13 +255,15 @@ void TestCluster::PromoteStandby(int32_t partition) {
   if (standby == standbys_.end()) return;
   workers_[partition] = std::move(standby->second);
   worker_ports_[partition] = standby_ports_[partition];
+  worker_admin_ports_[partition] = standby_admin_ports_[partition];
+  worker_metrics_ports_[partition] = standby_metrics_ports_[partition];
   standbys_.erase(standby);
 }
 
 absl::StatusOr<std::string> TestCluster::StartSecondGateway() {
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
   std::vector<std::string> argv = {SIGNUP_GATEWAY_BINARY, absl::StrCat("--listen=", address)};
-  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  for (std::string& flag : GatewayFlags(FreePort())) argv.push_back(std::move(flag));
   absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
       Subprocess::Start(argv, log_directory_ + "/gateway-2.log");
   if (!gateway.ok()) return gateway.status();
@@ -256,10 +289,18 @@ void TestCluster::StopWorker(int32_t partition, int signal_number) {
   workers_.erase(it);
 }
 
-absl::Status TestCluster::StartGateway() {
+std::vector<std::string> TestCluster::GatewayFlags(int metrics_port) const {
+  std::vector<std::string> flags = CommonFlags();
+  flags.push_back(absl::StrCat("--metrics-listen=127.0.0.1:", metrics_port));
+  flags.push_back(absl::StrCat("--worker-admin-addresses=", WorkerAdminAddresses()));
+  return flags;
+}
+
+absl::Status TestCluster::StartGateway(const std::vector<std::string>& extra_flags) {
   std::vector<std::string> argv = {SIGNUP_GATEWAY_BINARY,
                                    absl::StrCat("--listen=", gateway_address())};
-  for (std::string& flag : CommonFlags()) argv.push_back(std::move(flag));
+  for (std::string& flag : GatewayFlags(gateway_metrics_port_)) argv.push_back(std::move(flag));
+  for (const std::string& flag : extra_flags) argv.push_back(flag);
   absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
       Subprocess::Start(argv, log_directory_ + "/gateway.log");
   if (!gateway.ok()) return gateway.status();
@@ -271,6 +312,17 @@ void TestCluster::StopGateway(int signal_number) {
   if (gateway_ == nullptr) return;
   StopProcess(*gateway_, signal_number, "gateway");
   gateway_.reset();
+}
+
+void TestCluster::SignalGateway(int signal_number) {
+  if (gateway_ != nullptr) gateway_->Signal(signal_number);
+}
+
+std::optional<int> TestCluster::WaitForGatewayExit(absl::Duration timeout) {
+  if (gateway_ == nullptr) return std::nullopt;
+  const std::optional<int> status = gateway_->Wait(timeout);
+  if (status.has_value()) gateway_.reset();
+  return status;
 }
 
 std::string TestCluster::gateway_address() const {

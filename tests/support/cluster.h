@@ -85,8 +85,15 @@ class TestCluster {
   absl::Status StartWorkers();
   // Returns true while the worker process of `partition` runs.
   bool WorkerRunning(int32_t partition);
-  // gRPC address of the worker of `partition`.
+  // gRPC address of the worker of `partition` (health and reflection).
   std::string worker_address(int32_t partition) const;
+  // Address of the WorkerAdmin server of the worker of `partition`.
+  std::string worker_admin_address(int32_t partition) const;
+  // Port of the worker's /metrics endpoint.
+  int worker_metrics_port(int32_t partition) const;
+  // Every worker's admin address, partition 0 first, comma-separated, as
+  // the gateway's --worker-admin-addresses takes them.
+  std::string WorkerAdminAddresses() const;
 
   // Starts a second worker process for `partition` and waits until it
   // reports NOT_SERVING, as a standby does while the first one runs.
@@ -99,11 +106,19 @@ class TestCluster {
   // Starts a second gateway and returns its address once it is SERVING.
   absl::StatusOr<std::string> StartSecondGateway();
 
-  // Starts the gateway and waits until it is SERVING.
-  absl::Status StartGateway();
+  // Starts the gateway with `extra_flags` and waits until it is SERVING.
+  absl::Status StartGateway(const std::vector<std::string>& extra_flags = {});
   void StopGateway(int signal_number);
+  // Sends `signal_number` to the gateway without waiting.
+  void SignalGateway(int signal_number);
+  // Waits up to `timeout` for the gateway to exit and returns its wait
+  // status, or nullopt while it still runs.
+  std::optional<int> WaitForGatewayExit(absl::Duration timeout);
 
   std::string gateway_address() const;
+  int gateway_metrics_port() const { return gateway_metrics_port_; }
+  // The gateway process, or null when it is not running.
+  Subprocess* gateway_process() const { return gateway_.get(); }
   std::unique_ptr<v1::SignupService::Stub> NewGatewayStub() const;
 
   // Usernames of the accounts in the database of `partition`.
@@ -138,8 +153,12 @@ class TestCluster {
 
  private:
   std::vector<std::string> CommonFlags() const;
+  // CommonFlags and the gateway's own: its metrics port and the workers'
+  // admin addresses.
+  std::vector<std::string> GatewayFlags(int metrics_port) const;
   absl::StatusOr<std::unique_ptr<Subprocess>> SpawnWorker(int32_t partition,
                                                           const std::string& address,
+                                                          int admin_port, int metrics_port,
                                                           const std::string& log_name);
 
   int32_t partitions_;
@@ -147,10 +166,15 @@ class TestCluster {
   std::vector<std::unique_ptr<TemporaryDatabase>> databases_;
   std::string log_directory_;
   std::vector<int> worker_ports_;
+  std::vector<int> worker_admin_ports_;
+  std::vector<int> worker_metrics_ports_;
   int gateway_port_;
+  int gateway_metrics_port_;
   std::map<int32_t, std::unique_ptr<Subprocess>> workers_;
   std::map<int32_t, std::unique_ptr<Subprocess>> standbys_;
   std::map<int32_t, int> standby_ports_;
+  std::map<int32_t, int> standby_admin_ports_;
+  std::map<int32_t, int> standby_metrics_ports_;
   std::unique_ptr<Subprocess> gateway_;
   std::unique_ptr<Subprocess> second_gateway_;
 };

@@ -4,7 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 #include <filesystem>
 #include <pqxx/pqxx>
 
@@ -45,17 +50,49 @@ std::string ScratchDirectory(absl::string_view name) {
   return path.string();
 }
 
-int FreePort() {
+namespace {
+
+// True when a TCP socket can bind 127.0.0.1:`port` right now.
+bool PortBindable(int port) {
   const int socket_fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (socket_fd < 0) return false;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const bool bound =
+      bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   close(socket_fd);
-  return ntohs(address.sin_port);
+  return bound;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Ports below the kernel's ephemeral range, so that the source port of
+  // an outgoing connection (a Kafka or PostgreSQL client's) cannot take a
+  // port between this call and the server's bind. Each port is handed out
+  // once per test process.
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  static std::mt19937 random(std::random_device{}());
+  int ephemeral_low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) {
+    range >> ephemeral_low;
+  }
+  const int low = 20000;
+  const int high = std::max(low + 1000, ephemeral_low) - 1;
+  std::uniform_int_distribution<int> pick(low, high);
+
+  std::lock_guard lock(mutex);
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    const int port = pick(random);
+    if (handed_out.contains(port) || !PortBindable(port)) continue;
+    handed_out.insert(port);
+    return port;
+  }
+  ADD_FAILURE() << "no free port in " << low << "-" << high;
+  return 0;
 }
 
 TemporaryDatabase::TemporaryDatabase(int server)

@@ -36,7 +36,8 @@ std::string UniqueName(absl::string_view prefix);
 // Returns a new folder under the temporary directory for logs of one test.
 std::string ScratchDirectory(absl::string_view name);
 
-// Returns a TCP port on 127.0.0.1 that was free a moment ago.
+// Returns a TCP port on 127.0.0.1 that was free a moment ago, below the
+// ephemeral port range and not returned before in this process.
 int FreePort();
 
 // A database created on one of the test servers for one test, dropped

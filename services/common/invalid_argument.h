@@ -1,8 +1,8 @@
 // INVALID_ARGUMENT statuses with a machine-readable google.rpc.BadRequest
 // detail, so that clients can tell why a username was rejected without
 // parsing the message.
-#ifndef SIGNUP_SERVICES_GATEWAY_INVALID_ARGUMENT_H_
-#define SIGNUP_SERVICES_GATEWAY_INVALID_ARGUMENT_H_
+#ifndef SIGNUP_SERVICES_COMMON_INVALID_ARGUMENT_H_
+#define SIGNUP_SERVICES_COMMON_INVALID_ARGUMENT_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -23,4 +23,4 @@ grpc::Status InvalidUsernameStatus(const UsernameError& error);
 
 }  // namespace signup
 
-#endif  // SIGNUP_SERVICES_GATEWAY_INVALID_ARGUMENT_H_
+#endif  // SIGNUP_SERVICES_COMMON_INVALID_ARGUMENT_H_

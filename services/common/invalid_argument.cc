@@ -1,4 +1,4 @@
-#include "services/gateway/invalid_argument.h"
+#include "services/common/invalid_argument.h"
 
 #include <string>
 
