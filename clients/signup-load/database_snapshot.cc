@@ -2,7 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/common/connection_string.h"
 
 namespace signup::load {
 namespace {
@@ -52,11 +55,19 @@ void ReadDatabase(const std::string& dsn, int32_t index, DatabaseSnapshot& snaps
 absl::StatusOr<DatabaseSnapshot> ReadDatabases(const std::vector<std::string>& dsns) {
   DatabaseSnapshot snapshot;
   for (size_t i = 0; i < dsns.size(); ++i) {
+    // libpq's parse errors quote parts of a malformed connection string,
+    // which can hold a password, so a DSN must parse before it is used.
+    const absl::StatusOr<std::string> redacted = RedactConnectionString(dsns[i]);
+    if (!redacted.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid DSN of partition ", i, ": ", redacted.status().message()));
+    }
     try {
       ReadDatabase(dsns[i], static_cast<int32_t>(i), snapshot);
     } catch (const std::exception& error) {
-      return absl::UnavailableError(
-          absl::StrCat("reading the database of partition ", i, " failed: ", error.what()));
+      return absl::UnavailableError(absl::StrCat(
+          "reading the database of partition ", i, " (", *redacted, ") failed: ",
+          absl::StripAsciiWhitespace(absl::StrReplaceAll(error.what(), {{"\n", " "}}))));
     }
   }
   return snapshot;

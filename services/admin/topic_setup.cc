@@ -60,10 +60,12 @@ absl::Status CreateTopics(const TopicSetupOptions& options) {
   KafkaPtr<rd_kafka_AdminOptions_t> admin_options(
       rd_kafka_AdminOptions_new(handle.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
   const int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(options.timeout));
-  rd_kafka_AdminOptions_set_request_timeout(admin_options.get(), timeout_ms, error,
-                                            sizeof(error));
-  rd_kafka_AdminOptions_set_operation_timeout(admin_options.get(), timeout_ms, error,
-                                              sizeof(error));
+  if (rd_kafka_AdminOptions_set_request_timeout(admin_options.get(), timeout_ms, error,
+                                                sizeof(error)) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      rd_kafka_AdminOptions_set_operation_timeout(admin_options.get(), timeout_ms, error,
+                                                  sizeof(error)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid --timeout_seconds: ", error));
+  }
 
   KafkaPtr<rd_kafka_queue_t> queue(rd_kafka_queue_new(handle.get()));
   rd_kafka_CreateTopics(handle.get(), raw_topics.data(), raw_topics.size(),

@@ -1,5 +1,6 @@
 #include "services/common/ksuid.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/random.h>
 
 #include <algorithm>
@@ -32,6 +33,8 @@ void FillRandom(uint8_t* data, size_t size) {
       // EINTR is the only failure getrandom(2) reports for a blocking call
       // on a kernel that has it; retry.
       if (errno == EINTR) continue;
+      spdlog::critical("getrandom failed, cannot generate a KSUID error=\"{}\"",
+                       std::strerror(errno));
       std::abort();
     }
     filled += static_cast<size_t>(n);

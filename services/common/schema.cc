@@ -1,11 +1,18 @@
 #include "services/common/schema.h"
 
-#include "absl/strings/string_view.h"
-
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 
 namespace signup {
 namespace {
+
+// libpq's messages span several lines; a status message, which ends up in
+// a log line, must not.
+std::string OneLine(const char* message) {
+  return std::string(absl::StripAsciiWhitespace(absl::StrReplaceAll(message, {{"\n", " "}})));
+}
 
 struct Migration {
   int version;
@@ -92,7 +99,7 @@ absl::StatusOr<int> ReadSchemaVersion(pqxx::connection& connection) {
     return version[0].as<int>();
   } catch (const pqxx::failure& error) {
     return absl::UnavailableError(
-        absl::StrCat("cannot read the schema version: ", error.what()));
+        absl::StrCat("cannot read the schema version: ", OneLine(error.what())));
   }
 }
 
@@ -141,7 +148,7 @@ absl::Status MigrateDatabase(pqxx::connection& connection, int32_t partition) {
     return absl::OkStatus();
   } catch (const pqxx::failure& error) {
     return absl::UnavailableError(
-        absl::StrCat("database migration failed: ", error.what()));
+        absl::StrCat("database migration failed: ", OneLine(error.what())));
   }
 }
 

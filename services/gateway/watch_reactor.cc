@@ -23,6 +23,9 @@ void WatchReactor::ReadLoop(ConsumerOptions options, std::string topic,
     return;
   }
 
+  // Failed reads in a row; librdkafka retries by itself, so only the 1st,
+  // 2nd, 4th, 8th ... failure is logged.
+  int64_t read_failures = 0;
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -32,10 +35,14 @@ void WatchReactor::ReadLoop(ConsumerOptions options, std::string topic,
     absl::StatusOr<std::optional<v1::Decision>> decision =
         (*reader)->Next(absl::Milliseconds(200));
     if (!decision.ok()) {
-      spdlog::warn("watch read failed topic={} error=\"{}\"", topic,
-                   decision.status().message());
+      ++read_failures;
+      if ((read_failures & (read_failures - 1)) == 0) {
+        spdlog::warn("watch read failed topic={} failures={} error=\"{}\"", topic,
+                     read_failures, decision.status().message());
+      }
       continue;
     }
+    read_failures = 0;
     if (!decision->has_value()) continue;
 
     std::unique_lock lock(mutex_);
