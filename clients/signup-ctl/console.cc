@@ -2,9 +2,10 @@
 
 namespace signup::ctl {
 
-void Console::PrintOutput(std::string_view line) {
+bool Console::PrintOutput(std::string_view line) {
   std::lock_guard<std::mutex> lock(mutex_);
   output_ << line << '\n' << std::flush;
+  return output_.good();
 }
 
 void Console::PrintError(std::string_view line) {

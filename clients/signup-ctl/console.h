@@ -21,8 +21,10 @@ class Console {
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
 
-  // Writes `line` and '\n' to the output stream and flushes it.
-  void PrintOutput(std::string_view line);
+  // Writes `line` and '\n' to the output stream and flushes it. Returns
+  // false when the stream is in a failed state afterwards, as after a write
+  // to a full disk.
+  bool PrintOutput(std::string_view line);
 
   // Writes `line` and '\n' to the error stream and flushes it.
   void PrintError(std::string_view line);

@@ -1,5 +1,6 @@
 // Runs SignupDispatcher against a fake SignupService on a loopback port.
 
+#include "clients/signup-ctl/loopback_server.h"
 #include "clients/signup-ctl/dispatcher.h"
 
 #include <algorithm>
@@ -176,16 +177,11 @@ class FakeSignupService final : public signup::v1::SignupService::Service {
 class DispatcherTest : public testing::Test {
  protected:
   void StartServer() {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
+    LoopbackServer started = StartLoopbackServer(service_);
+    server_ = std::move(started.server);
     ASSERT_NE(server_, nullptr);
-    ASSERT_NE(port, 0);
 
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+    channel_ = grpc::CreateChannel(started.address,
                                    grpc::InsecureChannelCredentials());
     stub_ = signup::v1::SignupService::NewStub(channel_);
   }

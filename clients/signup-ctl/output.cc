@@ -45,8 +45,8 @@ std::string FormatDecisionText(const signup::v1::Decision& decision) {
   return line;
 }
 
-absl::StatusOr<std::string> FormatDecisionJson(
-    const signup::v1::Decision& decision) {
+absl::StatusOr<std::string> FormatMessageJson(
+    const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;
   options.always_print_primitive_fields = true;
@@ -54,13 +54,19 @@ absl::StatusOr<std::string> FormatDecisionJson(
 
   std::string json;
   const auto status =
-      google::protobuf::util::MessageToJsonString(decision, &json, options);
+      google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
     // Protobuf 3.21 returns its own util::Status type, not absl::Status.
-    return absl::InternalError(absl::StrCat(
-        "cannot print the decision as JSON: ", status.ToString()));
+    return absl::InternalError(absl::StrCat("cannot print ",
+                                            message.GetTypeName(),
+                                            " as JSON: ", status.ToString()));
   }
   return json;
+}
+
+absl::StatusOr<std::string> FormatDecisionJson(
+    const signup::v1::Decision& decision) {
+  return FormatMessageJson(decision);
 }
 
 std::string FormatInvalidText(std::string_view username, const absl::Status& status) {
@@ -69,10 +75,15 @@ std::string FormatInvalidText(std::string_view username, const absl::Status& sta
 }
 
 std::string FormatInvalidJson(std::string_view username, const absl::Status& status) {
+  return FormatStatusJson(username, absl::InvalidArgumentError(status.message()));
+}
+
+std::string FormatStatusJson(std::string_view username, const absl::Status& status) {
   // A Struct keeps the JSON encoding in protobuf's hands, with its escaping.
   google::protobuf::Struct object;
   (*object.mutable_fields())["username"].set_string_value(std::string(username));
-  (*object.mutable_fields())["outcome"].set_string_value("INVALID_ARGUMENT");
+  (*object.mutable_fields())["outcome"].set_string_value(
+      absl::StatusCodeToString(status.code()));
   (*object.mutable_fields())["reason"].set_string_value(std::string(status.message()));
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
@@ -80,11 +91,11 @@ std::string FormatInvalidJson(std::string_view username, const absl::Status& sta
   return json;
 }
 
-std::string FormatCallError(std::string_view username,
+std::string FormatCallError(std::string_view subject,
                             const absl::Status& status) {
   // Debian's Abseil 20220623 has its own absl::string_view, which StrCat
   // does not convert from std::string_view.
-  const absl::string_view name(username.data(), username.size());
+  const absl::string_view name(subject.data(), subject.size());
   return absl::StrCat("ERROR ", name, ": ",
                       absl::StatusCodeToString(status.code()), ": ",
                       status.message());

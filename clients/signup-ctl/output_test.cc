@@ -149,6 +149,19 @@ TEST(FormatDecisionJson, EscapesReason) {
   EXPECT_EQ(json->find('\n'), std::string::npos) << *json;
 }
 
+TEST(FormatInvalidJson, NamesReason) {
+  const std::string json = FormatInvalidJson(
+      "bob!", absl::InvalidArgumentError("DISALLOWED_CHARACTER: no '!'"));
+
+  EXPECT_EQ(json.find('\n'), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("username":"bob!")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("outcome":"INVALID_ARGUMENT")"), std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("reason":"DISALLOWED_CHARACTER: no '!'")"),
+            std::string::npos)
+      << json;
+}
+
 TEST(FormatCallError, NamesCodeAndMessage) {
   EXPECT_EQ(FormatCallError("alice",
                             absl::UnavailableError("Kafka did not acknowledge")),

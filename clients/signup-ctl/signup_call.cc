@@ -2,36 +2,11 @@
 
 #include <memory>
 
-#include "absl/strings/str_cat.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-
+#include "clients/signup-ctl/rpc_status.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 
 namespace signup::ctl {
-namespace {
-
-// Returns the status message, prefixed with the machine-readable reason of
-// the first field violation when the status carries a google.rpc.BadRequest
-// detail, as the gateway sends for an invalid username: "TOO_LONG: ...".
-std::string MessageWithReason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
-    return status.error_message();
-  }
-  for (const google::protobuf::Any& detail : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!detail.UnpackTo(&bad_request) || bad_request.field_violations().empty()) continue;
-    const google::rpc::BadRequest::FieldViolation& violation =
-        bad_request.field_violations(0);
-    if (violation.reason().empty()) break;
-    return absl::StrCat(violation.reason(), ": ", status.error_message());
-  }
-  return status.error_message();
-}
-
-}  // namespace
 
 absl::Status RunSignupCall(signup::v1::SignupService::StubInterface& stub,
                            const std::string& username, absl::Duration deadline,
@@ -78,8 +53,7 @@ absl::Status RunSignupCall(signup::v1::SignupService::StubInterface& stub,
         "the gateway sent a second outcome for the same request");
   }
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        MessageWithReason(status));
+    return StatusFromGrpc(status);
   }
   if (!decided) {
     return absl::InternalError(
