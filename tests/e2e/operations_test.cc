@@ -1,7 +1,12 @@
 // End-to-end tests of operating the system: every WorkerAdmin and query RPC
 // and the health service through grpcurl, pausing and resuming a
 // partition, and the metrics endpoints.
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/time_util.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
 
 #include <map>
 #include <memory>
@@ -10,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "services/common/partitioner.h"
 #include "services/common/version.h"
@@ -364,6 +370,47 @@ TEST_F(OperationsTest, MetricsEndpointsCountDecisionsAndRequests) {
   EXPECT_EQ(MetricValue(*gateway, "signup_gateway_outcomes_total{outcome=\"OUTCOME_CREATED\"}"),
             1);
   EXPECT_EQ(MetricValue(*gateway, "signup_gateway_accepting"), 1);
+}
+
+TEST_F(OperationsTest, JsonLogLinesNameTheIds) {
+  // A second worker for partition 2 waits as a standby and logs so.
+  absl::StatusOr<std::unique_ptr<testing::Subprocess>> standby =
+      cluster_.StartWorkerProcess(2, {"--log-format=json"});
+  ASSERT_TRUE(standby.ok()) << standby.status();
+  const std::string log_path = (*standby)->log_path();
+  std::string log;
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(30);
+       absl::Now() < deadline && !absl::StrContains(log, "waiting as standby");
+       absl::SleepFor(absl::Milliseconds(100))) {
+    std::ifstream file(log_path);
+    log.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  (*standby)->Signal(SIGTERM);
+  const std::optional<int> exit_status = (*standby)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(exit_status.has_value());
+  EXPECT_EQ(WEXITSTATUS(*exit_status), 0);
+  std::ifstream file(log_path);
+  log.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+
+  // Every line from spdlog is one JSON object; gRPC's own lines, which
+  // start with a letter and a timestamp, are not ours to format.
+  bool found_standby = false;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    if (!absl::StartsWith(line, "{")) continue;
+    google::protobuf::Struct object;
+    ASSERT_TRUE(ParseJson(std::string(line), &object).ok()) << line;
+    const auto& fields = object.fields();
+    ASSERT_TRUE(fields.contains("time")) << line;
+    ASSERT_TRUE(fields.contains("level")) << line;
+    EXPECT_EQ(fields.at("program").string_value(), "signup-worker") << line;
+    if (absl::StartsWith(fields.at("message").string_value(), "waiting as standby")) {
+      found_standby = true;
+      EXPECT_EQ(fields.at("message").string_value(), "waiting as standby");
+      EXPECT_EQ(fields.at("partition").string_value(), "2") << line;
+      EXPECT_TRUE(fields.contains("reason")) << line;
+    }
+  }
+  EXPECT_TRUE(found_standby) << log;
 }
 
 }  // namespace
