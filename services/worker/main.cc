@@ -150,7 +150,11 @@ int main(int argc, char** argv) {
   };
 
   signup::AccountReader accounts(database);
+  // The servers whose health follows the worker's; guarded, because the
+  // admin server is added while its RPCs may already change the health.
+  std::mutex health_mutex;
   std::vector<grpc::Server*> health_servers = {server->server.get()};
+  bool last_serving = false;
   signup::PartitionWorker worker(
       {
           .partition = partition,
@@ -164,7 +168,9 @@ int main(int argc, char** argv) {
       },
       std::make_unique<signup::PostgresPartitionStore>(
           database, std::string(signup::UsernamePolicyKindName(username_policy->kind))),
-      [&health_servers, partition](bool serving) {
+      [&health_mutex, &health_servers, &last_serving, partition](bool serving) {
+        std::lock_guard lock(health_mutex);
+        last_serving = serving;
         for (grpc::Server* health_server : health_servers) {
           signup::SetServing(*health_server, serving, {"signup.admin.v1.WorkerAdmin"});
         }
@@ -188,8 +194,11 @@ int main(int argc, char** argv) {
     spdlog::error("invalid --admin-listen: {}", admin_server.status().message());
     return 1;
   }
-  // The worker has not started yet, so no health change can race this.
-  health_servers.push_back(admin_server->server.get());
+  {
+    std::lock_guard lock(health_mutex);
+    health_servers.push_back(admin_server->server.get());
+    signup::SetServing(*admin_server->server, last_serving, {"signup.admin.v1.WorkerAdmin"});
+  }
   spdlog::info("worker starting partition={} version={} database=\"{}\" grpc_port={} "
                "admin_port={} metrics_port={}",
                partition, signup::BuildVersion(), *redacted, server->port,

@@ -372,6 +372,27 @@ TEST_F(OperationsTest, MetricsEndpointsCountDecisionsAndRequests) {
   EXPECT_EQ(MetricValue(*gateway, "signup_gateway_accepting"), 1);
 }
 
+TEST_F(OperationsTest, GatewayRejectsWrongAdminAddressCount) {
+  const std::string log_path = absl::StrCat(cluster_.log_directory(), "/gateway-two.log");
+  absl::StatusOr<std::unique_ptr<testing::Subprocess>> gateway = testing::Subprocess::Start(
+      {SIGNUP_GATEWAY_BINARY, absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+       absl::StrCat("--metrics-listen=127.0.0.1:", testing::FreePort()),
+       absl::StrCat("--brokers=", testing::Brokers()),
+       absl::StrCat("--request-topic=", cluster_.topics().request),
+       absl::StrCat("--response-topic=", cluster_.topics().response),
+       absl::StrCat("--worker-admin-addresses=", cluster_.worker_admin_address(0), ",",
+                    cluster_.worker_admin_address(1))},
+      log_path);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  const std::optional<int> exit_status = (*gateway)->Wait(absl::Seconds(60));
+  ASSERT_TRUE(exit_status.has_value()) << testing::TailOfFile(log_path);
+  ASSERT_TRUE(WIFEXITED(*exit_status));
+  EXPECT_EQ(WEXITSTATUS(*exit_status), 2);
+  const std::string log = testing::TailOfFile(log_path);
+  EXPECT_TRUE(absl::StrContains(log, "invalid --worker_admin_addresses")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "addresses=2 partitions=3")) << log;
+}
+
 TEST_F(OperationsTest, JsonLogLinesNameTheIds) {
   // A second worker for partition 2 waits as a standby and logs so.
   absl::StatusOr<std::unique_ptr<testing::Subprocess>> standby =
