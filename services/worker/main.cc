@@ -1,6 +1,7 @@
 // signup-worker: decides the signup requests of one partition.
 #include <signal.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
@@ -171,8 +172,9 @@ int main(int argc, char** argv) {
       [&health_mutex, &health_servers, &last_serving, partition](bool serving) {
         std::lock_guard lock(health_mutex);
         last_serving = serving;
-        for (grpc::Server* health_server : health_servers) {
-          signup::SetServing(*health_server, serving, {"signup.admin.v1.WorkerAdmin"});
+        signup::SetServing(*health_servers.front(), serving);
+        for (size_t i = 1; i < health_servers.size(); ++i) {
+          signup::SetServing(*health_servers[i], serving, {"signup.admin.v1.WorkerAdmin"});
         }
         spdlog::info("health changed partition={} status={}", partition,
                      serving ? "SERVING" : "NOT_SERVING");
@@ -218,8 +220,10 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::thread signal_thread([&worker] {
+  std::atomic<bool> worker_ended{false};
+  std::thread signal_thread([&worker, &worker_ended] {
     const int signal_number = signup::WaitForShutdownSignal();
+    if (worker_ended) return;
     spdlog::info("shutdown requested, draining signal={}", signal_number);
     worker.Stop();
   });
@@ -229,6 +233,7 @@ int main(int argc, char** argv) {
                                   status.message());
 
   // Wakes the signal thread when the worker ended by itself.
+  worker_ended = true;
   kill(getpid(), SIGTERM);
   signal_thread.join();
   {

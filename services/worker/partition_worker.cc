@@ -62,6 +62,12 @@ WorkerSnapshot PartitionWorker::Snapshot() const {
   return snapshot_;
 }
 
+void PartitionWorker::SleepUnlessStopped(absl::Duration duration) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, absl::ToChronoNanoseconds(duration),
+                    [&] { return stopping_.load(); });
+}
+
 void PartitionWorker::Stop() {
   stopping_ = true;
   UpdateConditions([](WorkerConditions& conditions) { conditions.draining = true; });
@@ -164,7 +170,7 @@ auto PartitionWorker::Retry(const char* operation_name, const char* system,
     spdlog::warn("{} failed, retrying in {} partition={} attempt={} error=\"{}\"",
                  operation_name, absl::FormatDuration(delay), options_.partition,
                  backoff.attempt(), status.message());
-    absl::SleepFor(delay);
+    SleepUnlessStopped(delay);
   }
 }
 
@@ -215,7 +221,7 @@ absl::Status PartitionWorker::AcquirePartition() {
                    next_offset.status().message());
       standby_logged = true;
     }
-    absl::SleepFor(options_.standby_poll_interval);
+    SleepUnlessStopped(options_.standby_poll_interval);
   }
   return absl::CancelledError("the worker is stopping");
 }
@@ -265,6 +271,7 @@ absl::Status PartitionWorker::Run() {
 absl::Status PartitionWorker::RunAsOwner() {
   if (absl::Status acquired = AcquirePartition(); !acquired.ok()) return acquired;
   if (absl::Status published = RepublishUnpublished(); !published.ok()) return published;
+  if (absl::Status checked = CheckOffsetAgainstTopic(); !checked.ok()) return checked;
 
   if (absl::Status assigned = consumer_->Assign(
           options_.request_topic, {{options_.partition, next_offset_}});
@@ -331,6 +338,31 @@ absl::Status PartitionWorker::RunAsOwner() {
     }
   }
   return absl::CancelledError("the worker is stopping");
+}
+
+absl::Status PartitionWorker::CheckOffsetAgainstTopic() {
+  absl::StatusOr<Watermarks> watermarks =
+      Retry("reading the partition's offsets", "kafka", [&] {
+        return consumer_->QueryWatermarks(options_.request_topic, options_.partition,
+                                          absl::Seconds(10));
+      });
+  if (!watermarks.ok()) return watermarks.status();
+  if (next_offset_ > watermarks->high) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the database of partition ", options_.partition, " has decided requests up to offset ",
+        next_offset_ - 1, ", but partition ", options_.partition, " of topic ",
+        options_.request_topic, " ends at offset ", watermarks->high,
+        ": the topic was deleted or recreated after this database was used. Give the worker "
+        "the database that belongs to this topic, or a new database set up with signup-admin"));
+  }
+  if (next_offset_ < watermarks->low) {
+    // NOTE: nothing can bring these requests back; their callers got no
+    // decision, and a retry with the same request id is decided anew.
+    spdlog::error("requests were deleted from Kafka before they were decided, skipping "
+                  "them partition={} first_lost_offset={} first_kept_offset={}",
+                  options_.partition, next_offset_, watermarks->low);
+  }
+  return absl::OkStatus();
 }
 
 void PartitionWorker::ProbeKafka() {
@@ -423,6 +455,14 @@ std::vector<ConsumedRequest> PartitionWorker::PollBatch() {
     if (*message == nullptr) break;
 
     const RdKafka::Message& raw = **message;
+    if (raw.offset() < next_offset_) {
+      // Only a reset of the consumer's position can deliver a request that
+      // is already decided; deciding it again would fail the transaction.
+      spdlog::warn("skipping a request that is already decided partition={} offset={} "
+                   "next_offset={}",
+                   options_.partition, raw.offset(), next_offset_);
+      continue;
+    }
     ConsumedRequest request;
     request.partition = raw.partition();
     request.offset = raw.offset();

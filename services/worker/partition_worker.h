@@ -143,6 +143,8 @@ class PartitionWorker {
   // Records an error that was caught, for GetStatus and the metrics.
   void RecordError(const char* operation, const char* system,
                    const absl::Status& status);
+  // Sleeps for `duration`, or until Stop is called.
+  void SleepUnlessStopped(absl::Duration duration);
   // Blocks while an operator's pause is in effect, or until Stop.
   void WaitWhilePaused();
   // Counts committed decisions by kind.
@@ -155,6 +157,10 @@ class PartitionWorker {
   // Takes the partition's writer lock, waiting as a standby while another
   // worker holds it, and loads the next offset.
   absl::Status AcquirePartition();
+  // Compares the stored next offset with the partition's watermarks.
+  // Returns FAILED_PRECONDITION when the database is ahead of the topic
+  // (the topic was recreated), and logs requests lost to retention.
+  absl::Status CheckOffsetAgainstTopic();
   // Owns the partition until Stop (CANCELLED) or until another worker
   // takes it (ABORTED).
   absl::Status RunAsOwner();

@@ -1,6 +1,9 @@
 // Exactly-once decisions under retries, a standby worker and bad messages,
 // end to end on the real binaries.
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <memory>
@@ -23,6 +26,33 @@ using testing::TestCluster;
 using testing::UsernameInPartition;
 
 using ExactlyOnceTest = testing::RunningClusterTest;
+
+TEST_F(ExactlyOnceTest, WorkerRefusesDatabaseAheadOfTopic) {
+  const SignupResult created = CallSignup(*stub_, UsernameInPartition("ahead", 0));
+  ASSERT_TRUE(created.outcome.has_value()) << created.status.error_message();
+  cluster_.StopWorker(0, SIGTERM);
+
+  // As if the topic had been recreated: the database has decided offsets
+  // the topic does not have.
+  {
+    pqxx::connection connection(cluster_.database_dsn(0));
+    pqxx::work transaction(connection);
+    transaction.exec("UPDATE worker_partition SET next_offset = 50");
+    transaction.commit();
+  }
+  absl::StatusOr<std::unique_ptr<testing::Subprocess>> worker =
+      cluster_.StartWorkerProcess(0, {});
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  const std::optional<int> exit_status = (*worker)->Wait(absl::Seconds(60));
+  ASSERT_TRUE(exit_status.has_value()) << testing::TailOfFile((*worker)->log_path());
+  ASSERT_TRUE(WIFEXITED(*exit_status));
+  EXPECT_EQ(WEXITSTATUS(*exit_status), 1);
+  const std::string log = testing::TailOfFile((*worker)->log_path());
+  EXPECT_TRUE(absl::StrContains(log, "up to offset 49")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "ends at offset 1")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "deleted or recreated")) << log;
+  EXPECT_EQ(cluster_.StoredNextOffset(0), 50);
+}
 
 TEST_F(ExactlyOnceTest, RetryReplaysOriginalDecision) {
   const SignupResult first = CallSignup(*stub_, "mallory", "retry-key-1");
