@@ -45,6 +45,17 @@ int DecisionRouter::Deliver(const v1::Decision& decision) {
   return taken;
 }
 
+void DecisionRouter::ShutDown() {
+  std::lock_guard delivery(delivery_mutex_);
+  std::multimap<std::string, std::shared_ptr<DecisionWaiter>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    waiters.swap(waiters_);
+  }
+  // Outside the lock: a waiter finishes its call, which unregisters.
+  for (const auto& [request_id, waiter] : waiters) waiter->OnShutdown();
+}
+
 size_t DecisionRouter::size() const {
   std::lock_guard lock(mutex_);
   return waiters_.size();

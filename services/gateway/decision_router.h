@@ -22,6 +22,9 @@ class DecisionWaiter {
   // request id (a client's retries), so a waiter may decline a decision
   // for another request by returning false.
   virtual bool OnDecision(const v1::Decision& decision) = 0;
+  // Tells the waiter that no decision will come through this gateway,
+  // because it is shutting down; must not block. Does nothing by default.
+  virtual void OnShutdown() {}
 };
 
 // Thread-safe. Offers each decision to the waiters of its request id and
@@ -39,6 +42,9 @@ class DecisionRouter {
   // time; a waiter's OnDecision may call Register and Unregister, but not
   // Deliver.
   int Deliver(const v1::Decision& decision);
+
+  // Calls OnShutdown on every registered waiter and removes them all.
+  void ShutDown();
 
   // Number of registered waiters.
   size_t size() const;

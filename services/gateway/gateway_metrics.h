@@ -4,7 +4,8 @@
 //   signup_gateway_rpc_seconds{rpc}           duration of unary calls
 //   signup_gateway_signup_seconds{stage}      Signup start -> accepted, and
 //                                             start -> decided
-//   signup_gateway_outcomes_total{outcome}    decisions delivered to callers
+//   signup_gateway_outcomes_total{outcome}    decisions delivered to callers:
+//                                             created, username_taken, rejected
 //   signup_gateway_kafka_errors_total{operation}  produce and probe failures
 //   signup_gateway_admin_errors_total{partition}  failed calls to workers
 //   signup_gateway_open_signups               Signup calls awaiting a decision

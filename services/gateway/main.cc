@@ -165,8 +165,10 @@ int main(int argc, char** argv) {
                workers ? workers->partition_count() : 0);
 
   std::atomic<bool> stopping{false};
+  std::atomic<bool> exiting_on_error{false};
   std::thread signal_thread([&] {
     const int signal_number = signup::WaitForShutdownSignal();
+    if (exiting_on_error) return;
     spdlog::info("shutdown requested signal={}", signal_number);
     stopping = true;
   });
@@ -251,25 +253,31 @@ int main(int argc, char** argv) {
   signup::SetServing(*server->server, false, {"signup.v1.SignupService"});
   const absl::Duration grace = absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms));
   const absl::Time drain_deadline = absl::Now() + grace;
-  spdlog::info("gateway draining gateway_id={} open_signups={} grace={}", gateway_id,
-               router.size(), absl::FormatDuration(grace));
+  if (exit_code == 0) {
+    spdlog::info("gateway draining gateway_id={} open_signups={} grace={}", gateway_id,
+                 router.size(), absl::FormatDuration(grace));
+  }
   while (router.size() > 0 && absl::Now() < drain_deadline) {
     metrics.SetOpenSignups(static_cast<int64_t>(router.size()));
     absl::SleepFor(absl::Milliseconds(20));
   }
   if (router.size() > 0) {
-    spdlog::warn("grace period over, cancelling open signups, whose requests are decided "
-                 "all the same gateway_id={} open_signups={}",
+    spdlog::warn("grace period over, ending open signups with UNAVAILABLE, whose requests "
+                 "are decided all the same gateway_id={} open_signups={}",
                  gateway_id, router.size());
+    router.ShutDown();
   }
   // Ends the remaining calls, WatchSignups streams among them, within a
   // second: each stream's last write needs a moment.
   server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
   // Wakes the signal thread when the gateway stops by itself.
-  if (exit_code != 0) kill(getpid(), SIGTERM);
+  if (exit_code != 0) {
+    exiting_on_error = true;
+    kill(getpid(), SIGTERM);
+  }
   signal_thread.join();
   listener.reset();
   producer->reset();
-  spdlog::info("gateway stopped gateway_id={}", gateway_id);
+  spdlog::info("gateway stopped gateway_id={} exit_code={}", gateway_id, exit_code);
   return exit_code;
 }

@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/request_id.h"
 #include "services/common/invalid_argument.h"
@@ -21,6 +23,7 @@ class SignupReactor::Handle : public DecisionWaiter {
   bool OnDecision(const v1::Decision& decision) override {
     return reactor_->OnDecision(decision);
   }
+  void OnShutdown() override { reactor_->OnShutdown(); }
 
  private:
   SignupReactor* reactor_;
@@ -157,7 +160,9 @@ bool SignupReactor::OnDecision(const v1::Decision& decision) {
 
 void SignupReactor::RecordOutcome(const v1::Decision& decision) {
   context_.metrics->ObserveSignupStage("decided", absl::Now() - started_);
-  context_.metrics->CountOutcome(v1::Outcome_Name(decision.outcome()));
+  // "created", "username_taken" or "rejected", as the workers label them.
+  context_.metrics->CountOutcome(absl::AsciiStrToLower(
+      absl::StripPrefix(v1::Outcome_Name(decision.outcome()), "OUTCOME_")));
 }
 
 void SignupReactor::OnWriteDone(bool ok) {
@@ -173,6 +178,16 @@ void SignupReactor::OnWriteDone(bool ok) {
     }
   }
   Pump(lock);
+}
+
+void SignupReactor::OnShutdown() {
+  spdlog::info("signup cut off by the gateway's shutdown request_id={} username=\"{}\"",
+               request_id_, username_);
+  FinishOnce(grpc::Status(
+      grpc::StatusCode::UNAVAILABLE,
+      absl::StrCat("the gateway shut down before the decision arrived; the request is "
+                   "decided all the same: retry with request_id \"",
+                   request_id_, "\" to get the decision")));
 }
 
 void SignupReactor::OnCancel() {

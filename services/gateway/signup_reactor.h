@@ -69,6 +69,8 @@ class SignupReactor : public grpc::ServerWriteReactor<v1::SignupEvent> {
   void Start(const v1::SignupRequest& request);
   void OnDelivered(const DeliveryReport& report);
   bool OnDecision(const v1::Decision& decision);
+  // Ends the call with UNAVAILABLE and the request id to retry with.
+  void OnShutdown();
   // Records the latency and outcome of this call's decision.
   void RecordOutcome(const v1::Decision& decision);
   // True when `decision` is for the request that this call produced.

@@ -226,5 +226,50 @@ TEST_F(GracefulShutdownTest, GatewayDrainsAcceptedCallsAndRefusesNewOnes) {
   ExpectOneDecisionPerAcceptedRequest(cluster_, results);
 }
 
+TEST_F(GracefulShutdownTest, GraceEndNamesRequestIdToRetry) {
+  cluster_.StopGateway(SIGTERM);
+  ASSERT_TRUE(cluster_.StartGateway({"--shutdown-grace-ms=500"}).ok()) << cluster_.Logs();
+  auto admin = admin::v1::WorkerAdmin::NewStub(grpc::CreateChannel(
+      cluster_.worker_admin_address(2), grpc::InsecureChannelCredentials()));
+  {
+    grpc::ClientContext context;
+    admin::v1::WorkerStatus status;
+    ASSERT_TRUE(admin->Pause(&context, {}, &status).ok());
+  }
+
+  const std::string username = testing::UsernameInPartition("cutoff", 2);
+  SignupResult cut_off;
+  std::thread call([&] { cut_off = CallSignup(*stub_, username, "retry-me-7", absl::Seconds(60)); });
+  for (absl::Time deadline = absl::Now() + absl::Seconds(30);;) {
+    grpc::ClientContext context;
+    admin::v1::WorkerStatus status;
+    ASSERT_TRUE(admin->GetStatus(&context, {}, &status).ok());
+    if (status.lag() == 1) break;
+    ASSERT_LT(absl::Now(), deadline) << "the call was not accepted";
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  cluster_.StopGateway(SIGTERM);
+  call.join();
+  EXPECT_EQ(cut_off.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(cut_off.status.error_message().find("retry with request_id \"retry-me-7\""),
+            std::string::npos)
+      << cut_off.status.error_message();
+  ASSERT_TRUE(cut_off.accepted.has_value());
+
+  // The request is decided after all, and a retry gets that decision.
+  {
+    grpc::ClientContext context;
+    admin::v1::WorkerStatus status;
+    ASSERT_TRUE(admin->Resume(&context, {}, &status).ok());
+  }
+  ASSERT_TRUE(cluster_.StartGateway().ok()) << cluster_.Logs();
+  auto stub = cluster_.NewGatewayStub();
+  const SignupResult retry = CallSignup(*stub, username, "retry-me-7");
+  ASSERT_TRUE(retry.outcome.has_value()) << retry.status.error_message();
+  EXPECT_EQ(retry.outcome->outcome(), v1::OUTCOME_CREATED);
+  EXPECT_TRUE(retry.outcome->replay());
+  EXPECT_EQ(retry.outcome->original_offset(), cut_off.accepted->offset());
+}
+
 }  // namespace
 }  // namespace signup

@@ -367,7 +367,7 @@ TEST_F(OperationsTest, MetricsEndpointsCountDecisionsAndRequests) {
                         "signup_gateway_requests_total{code=\"INVALID_ARGUMENT\",rpc=\"Signup\"}"),
             1);
   EXPECT_EQ(MetricValue(*gateway, "signup_gateway_signup_seconds_count{stage=\"decided\"}"), 2);
-  EXPECT_EQ(MetricValue(*gateway, "signup_gateway_outcomes_total{outcome=\"OUTCOME_CREATED\"}"),
+  EXPECT_EQ(MetricValue(*gateway, "signup_gateway_outcomes_total{outcome=\"created\"}"),
             1);
   EXPECT_EQ(MetricValue(*gateway, "signup_gateway_accepting"), 1);
 }

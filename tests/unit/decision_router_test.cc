@@ -24,6 +24,9 @@ class RecordingWaiter : public DecisionWaiter {
     return true;
   }
 
+  void OnShutdown() override { shut_down_ = true; }
+  bool shut_down() const { return shut_down_; }
+
   int count() const {
     std::lock_guard lock(mutex_);
     return static_cast<int>(decisions_.size());
@@ -37,6 +40,7 @@ class RecordingWaiter : public DecisionWaiter {
  private:
   mutable std::mutex mutex_;
   std::vector<v1::Decision> decisions_;
+  std::atomic<bool> shut_down_{false};
 };
 
 v1::Decision DecisionFor(const std::string& request_id) {
@@ -321,6 +325,21 @@ TEST(DecisionRouterTest, ConcurrentRegisterAndDeliver) {
   }
   EXPECT_EQ(received, delivered.load());
   EXPECT_EQ(router.size(), static_cast<size_t>(kThreads * kIdsPerThread - received));
+}
+
+TEST(DecisionRouterTest, ShutDownTellsAndRemovesEveryWaiter) {
+  DecisionRouter router;
+  auto first = std::make_shared<RecordingWaiter>();
+  auto second = std::make_shared<RecordingWaiter>();
+  router.Register("a", first);
+  router.Register("b", second);
+
+  router.ShutDown();
+  EXPECT_TRUE(first->shut_down());
+  EXPECT_TRUE(second->shut_down());
+  EXPECT_EQ(router.size(), 0u);
+  EXPECT_EQ(router.Deliver(DecisionFor("a")), 0);
+  EXPECT_EQ(first->count(), 0);
 }
 
 }  // namespace
