@@ -14,22 +14,32 @@ namespace {
 
 // libpq's parse errors quote the part of the string they could not parse,
 // and that part may contain the password. Replaces every double-quoted
-// span with "...", keeping the rest of the message. The one exception is
-// libpq's error for an unknown keyword, which quotes only the keyword.
+// span with "...", keeping the rest of the message, except a span that is
+// only "=": libpq's `missing "=" after "..."` names the fix that way. The
+// other exception is libpq's error for an unknown keyword, which quotes
+// only the keyword.
 std::string HideQuotedText(absl::string_view message) {
   if (absl::StartsWith(message, "invalid connection option")) {
     return std::string(message);
   }
   std::string hidden;
+  std::string quoted;
   bool inside_quotes = false;
   for (char c : message) {
     if (c == '"') {
-      if (!inside_quotes) hidden += "\"...\"";
+      if (inside_quotes) hidden += quoted == "=" ? "\"=\"" : "\"...\"";
+      quoted.clear();
       inside_quotes = !inside_quotes;
       continue;
     }
-    if (!inside_quotes) hidden += c;
+    if (inside_quotes) {
+      quoted += c;
+    } else {
+      hidden += c;
+    }
   }
+  // An unclosed quote hides the rest of the message.
+  if (inside_quotes) hidden += "\"...";
   return hidden;
 }
 

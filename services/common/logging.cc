@@ -1,5 +1,6 @@
 #include "services/common/logging.h"
 
+#include <grpc/support/log.h>
 #include <spdlog/details/os.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -72,6 +73,23 @@ absl::StatusOr<std::unique_ptr<spdlog::formatter>> NewLogFormatter(
       "invalid --log-format \"", format_name, "\": use text or json"));
 }
 
+namespace {
+
+// Writes gRPC's own log lines through spdlog, so that they take the same
+// format and level as the program's.
+void LogGrpcMessage(gpr_log_func_args* args) {
+  spdlog::level::level_enum level = spdlog::level::debug;
+  if (args->severity == GPR_LOG_SEVERITY_ERROR) level = spdlog::level::err;
+  if (args->severity == GPR_LOG_SEVERITY_INFO) level = spdlog::level::info;
+  absl::string_view file = args->file == nullptr ? "" : args->file;
+  if (const size_t slash = file.rfind('/'); slash != absl::string_view::npos) {
+    file.remove_prefix(slash + 1);
+  }
+  spdlog::log(level, "gRPC logged: {} source={}:{}", args->message, file, args->line);
+}
+
+}  // namespace
+
 absl::Status InitLogging(absl::string_view program) {
   auto logger = spdlog::stderr_logger_mt(std::string(program));
   absl::StatusOr<std::unique_ptr<spdlog::formatter>> formatter =
@@ -87,6 +105,7 @@ absl::Status InitLogging(absl::string_view program) {
   logger->set_level(level);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
+  gpr_set_log_function(LogGrpcMessage);
   if (level == spdlog::level::off && level_name != "off") {
     logger->set_level(spdlog::level::info);
     spdlog::warn("unknown --log-level \"{}\", using info", level_name);

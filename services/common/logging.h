@@ -46,7 +46,8 @@ absl::StatusOr<std::unique_ptr<spdlog::formatter>> NewLogFormatter(
 // in the format of --log-format, at the level of --log-level. An unknown
 // --log-level logs a warning and uses info. Returns INVALID_ARGUMENT when
 // --log-format is neither text nor json, with the logger installed anyway,
-// writing text, so that the caller can log the error before it exits. Call
+// writing text, so that the caller can log the error before it exits. Also
+// sends gRPC's own log lines through this logger. Call
 // once at the start of main, after flags are parsed. A second call with the
 // same `program` throws spdlog::spdlog_ex.
 absl::Status InitLogging(absl::string_view program);

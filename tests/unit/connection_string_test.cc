@@ -100,6 +100,16 @@ TEST(RedactConnectionStringTest, UnterminatedQuoteHidesPassword) {
 TEST(RedactConnectionStringTest, MissingEqualsInvalid) {
   absl::StatusOr<std::string> redacted = RedactConnectionString("host");
   EXPECT_EQ(redacted.status().code(), absl::StatusCode::kInvalidArgument);
+  // The "=" that is missing is named; the quoted input is not.
+  EXPECT_TRUE(absl::StrContains(redacted.status().message(), "missing \"=\" after \"...\""))
+      << redacted.status();
+}
+
+TEST(RedactConnectionStringTest, MissingEqualsAfterPasswordHidesIt) {
+  absl::StatusOr<std::string> redacted = RedactConnectionString("host=db hunter2");
+  EXPECT_EQ(redacted.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(absl::StrContains(redacted.status().message(), "hunter2"))
+      << redacted.status();
 }
 
 // libpq quotes the URI or one of its tokens, password included, in some
