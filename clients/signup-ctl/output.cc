@@ -13,6 +13,13 @@ namespace {
 constexpr char kCreatedMark[] = "✅";
 constexpr char kNotCreatedMark[] = "❌";
 
+// A retry's decision repeats the first request's; say where that one is.
+void AppendReplay(const signup::v1::Decision& decision, std::string& line) {
+  if (!decision.replay()) return;
+  absl::StrAppend(&line, " replay of ", decision.partition(), ":",
+                  decision.original_offset());
+}
+
 }  // namespace
 
 std::string FormatDecisionText(const signup::v1::Decision& decision) {
@@ -23,9 +30,11 @@ std::string FormatDecisionText(const signup::v1::Decision& decision) {
   switch (decision.outcome()) {
     case signup::v1::OUTCOME_CREATED:
       absl::StrAppend(&line, kCreatedMark);
+      AppendReplay(decision, line);
       return line;
     case signup::v1::OUTCOME_USERNAME_TAKEN:
       absl::StrAppend(&line, kNotCreatedMark);
+      AppendReplay(decision, line);
       return line;
     case signup::v1::OUTCOME_REJECTED:
       absl::StrAppend(&line, kNotCreatedMark);

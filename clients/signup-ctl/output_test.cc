@@ -34,6 +34,20 @@ TEST(FormatDecisionText, UsernameTaken) {
             "3:1042 2Cq9kV4sQ1ztn0J8dYkqPpW6Xh3 alice ❌");
 }
 
+TEST(FormatDecisionText, ReplayNamesTheOriginalRequest) {
+  signup::v1::Decision created = MakeDecision(signup::v1::OUTCOME_CREATED);
+  created.set_replay(true);
+  created.set_original_offset(1000);
+  EXPECT_EQ(FormatDecisionText(created),
+            "3:1042 2Cq9kV4sQ1ztn0J8dYkqPpW6Xh3 alice ✅ replay of 3:1000");
+
+  signup::v1::Decision taken = MakeDecision(signup::v1::OUTCOME_USERNAME_TAKEN);
+  taken.set_replay(true);
+  taken.set_original_offset(7);
+  EXPECT_EQ(FormatDecisionText(taken),
+            "3:1042 2Cq9kV4sQ1ztn0J8dYkqPpW6Xh3 alice ❌ replay of 3:7");
+}
+
 TEST(FormatDecisionText, RejectedAppendsReason) {
   signup::v1::Decision decision = MakeDecision(signup::v1::OUTCOME_REJECTED);
   decision.set_reason("payload could not be decoded");

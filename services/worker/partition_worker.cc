@@ -264,7 +264,7 @@ absl::Status PartitionWorker::Run() {
                  options_.partition, next_offset_, status.message());
   }
   spdlog::info("worker stopped partition={} next_offset={}", options_.partition,
-               next_offset_);
+               Snapshot().next_offset);
   return absl::OkStatus();
 }
 
