@@ -13,7 +13,8 @@ namespace {
 constexpr char kCreatedMark[] = "✅";
 constexpr char kNotCreatedMark[] = "❌";
 
-// A retry's decision repeats the first request's; say where that one is.
+// Appends where the first request is, when `decision` repeats its decision
+// for a retry.
 void AppendReplay(const signup::v1::Decision& decision, std::string& line) {
   if (!decision.replay()) return;
   absl::StrAppend(&line, " replay of ", decision.partition(), ":",

@@ -22,11 +22,12 @@
 
 namespace signup {
 
-// What GetStatus measures outside the worker's loop during the call.
+// The values GetStatus measures outside the worker's loop during the call.
 struct StatusProbe {
-  // -1 when Kafka did not answer.
+  // -1 when Kafka did not respond.
   int64_t high_watermark = -1;
-  // Set when the database answered; `database_error` says why it did not.
+  // Set when the database responded; otherwise `database_error` holds the
+  // reason.
   std::optional<absl::Duration> database_round_trip;
   std::string database_error;
 };
@@ -39,7 +40,7 @@ struct WorkerIdentity {
   absl::Time started_at;
 };
 
-// Builds the GetStatus answer; pure.
+// Builds the GetStatus response; pure.
 admin::v1::WorkerStatus ToWorkerStatus(const WorkerIdentity& identity,
                                        const WorkerSnapshot& snapshot,
                                        const StatusProbe& probe, absl::Time now);

@@ -40,7 +40,13 @@ void PartitionWorker::UpdateConditions(
   std::lock_guard lock(mutex_);
   change(snapshot_.conditions);
   const bool serving = IsServing(snapshot_.conditions);
-  metrics_->SetState(StateOf(snapshot_.conditions), serving);
+  // Every committed batch lands here, so the gauges change only with the
+  // state.
+  const WorkerState state = StateOf(snapshot_.conditions);
+  if (state != reported_state_) {
+    reported_state_ = state;
+    metrics_->SetState(state, serving);
+  }
   if (serving != serving_) {
     serving_ = serving;
     on_serving_(serving);

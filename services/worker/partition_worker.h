@@ -56,7 +56,7 @@ struct WorkerOptions {
   // The policy every claimed username must be valid and canonical under.
   UsernamePolicy username_policy;
   // How often an idle worker checks that the broker and its database
-  // still answer.
+  // still respond.
   absl::Duration probe_interval = absl::Seconds(1);
 };
 
@@ -189,12 +189,14 @@ class PartitionWorker {
   int64_t consecutive_poll_failures_ = 0;
   std::atomic<bool> stopping_{false};
 
-  // What Snapshot returns, guarded by mutex_; the loop's own copies above
-  // are its alone.
+  // The copy that Snapshot returns, guarded by mutex_. The loop's own
+  // copies above are used by the loop alone.
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   WorkerSnapshot snapshot_;
   bool serving_ = false;
+  // The state last written to the metrics, which start at kStarting.
+  WorkerState reported_state_ = WorkerState::kStarting;
 };
 
 }  // namespace signup

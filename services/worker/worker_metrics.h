@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -80,6 +82,8 @@ class WorkerMetrics {
   prometheus::Family<prometheus::Gauge>& state_;
   prometheus::Gauge& serving_;
   prometheus::Gauge& database_round_trip_;
+  // The counters of the known outcomes, by outcome name.
+  std::vector<std::pair<std::string, prometheus::Counter*>> outcome_counters_;
   std::atomic<int64_t> next_offset_value_{-1};
   std::atomic<int64_t> high_watermark_value_{-1};
 };

@@ -44,7 +44,7 @@ WorkerRole RoleOf(const WorkerConditions& conditions);
 WorkerState StateOf(const WorkerConditions& conditions);
 
 // SERVING only while the worker is active, the broker and the database
-// answer, no call is being retried, and it is neither pausing, paused nor
+// respond, no call is being retried, and it is neither pausing, paused nor
 // draining.
 bool IsServing(const WorkerConditions& conditions);
 
